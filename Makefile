@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make serve` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint validate bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+serve: $(STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding when cases/, data/, hooks/ or docs/ change
+	$(BIN)/mkdocs serve
+
+build: $(STAMP)  ## write the site to site/ (strict: any warning fails)
+	$(BIN)/mkdocs build --strict
+
+validate: $(STAMP)  ## check every record, as the build does
+	$(BIN)/casebook validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+
+test: $(STAMP)  ## lint, then the whole suite: core, strict build, and browser tests
+	$(BIN)/ruff check hooks tests
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,79 @@
+"""The `casebook` command: a thin shell over the core, like the MkDocs hook."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import format_github, format_json, format_text, summary_line
+from .loader import Project, load
+
+
+def find_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "data" / "schema" / "case.schema.json").is_file():
+            return folder
+    return None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    if root is None or not (root / "data" / "schema").is_dir():
+        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。",
+              file=sys.stderr)
+        return 2
+    only = [Path(p) for p in args.paths] or None
+    for p in only or []:
+        if not p.exists():
+            print(f"错误: 找不到 {p}", file=sys.stderr)
+            return 2
+    if only:
+        expanded: list[Path] = []
+        for p in only:
+            expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != (root / "data").resolve()
+                            else [p])
+        only = expanded
+    result = load(Project(root), only)
+    if args.format == "json":
+        print(format_json(result.diagnostics, result.files_checked))
+    elif args.format == "github":
+        if result.diagnostics:
+            print(format_github(result.diagnostics))
+        print(summary_line(result.diagnostics, result.files_checked))
+    else:
+        if result.diagnostics:
+            print(format_text(result.diagnostics))
+            print()
+        print(summary_line(result.diagnostics, result.files_checked))
+    return 0 if result.ok else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="casebook", description="基层治理案例库：校验和生成案例记录。")
+    p.add_argument("--version", action="version", version=f"casebook {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+    v = sub.add_parser("validate", help="检查案例和参考数据（默认检查整个案例库）",
+                       description="检查案例和参考数据：YAML 格式、字段、引用。有错误时退出码为 1。")
+    v.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或文件夹的问题（仍按整个案例库核对引用）")
+    v.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="输出格式：text（默认）、json（给程序读）、github（拉取请求中的标注）")
+    v.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
+    v.set_defaults(func=_validate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,441 @@
+"""Load a project: read every file, check it against its schema and every cross-reference,
+and build the Casebook only when nothing is wrong. One run reports every problem."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import references as refs
+from .diagnostics import Diagnostic, errors, field_path
+from .model import Case, Casebook, Framework, Places, Policy, Source, Theme
+from .schemas import SchemaSet
+from .yamlfile import YamlDocument, load_file
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATA_FILES = ("framework", "policies", "places", "sources", "themes")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a casebook's files live. Everything else is relative to root."""
+
+    root: Path
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / "cases"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.data_dir / "schema"
+
+    def data_file(self, name: str) -> Path:
+        return self.data_dir / f"{name}.yml"
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def case_files(self) -> list[Path]:
+        return sorted(self.cases_dir.glob("*.yml")) if self.cases_dir.is_dir() else []
+
+
+@dataclass
+class LoadResult:
+    casebook: Casebook | None
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.diagnostics)
+
+
+def _items(doc: YamlDocument | None, *keys: str) -> list[tuple[tuple, Any]]:
+    """(path, item) for each dict in the list at doc.data[keys...]."""
+    if doc is None:
+        return []
+    node: Any = doc.data
+    for k in keys:
+        node = node.get(k) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        return []
+    return [((*keys, i), item) for i, item in enumerate(node) if isinstance(item, dict)]
+
+
+def _vocab(what: str, where: str, pairs: Iterable[tuple[tuple, Any]], label: str = "name") -> refs.Vocabulary:
+    v = refs.Vocabulary(what, where)
+    for _, item in pairs:
+        if isinstance(item.get("id"), str):
+            v.names.setdefault(item["id"], str(item.get(label, item["id"])))
+    return v
+
+
+class _Loader:
+    def __init__(self, project: Project):
+        self.project = project
+        self.schemas = SchemaSet(project.schema_dir)
+        self.diagnostics: list[Diagnostic] = []
+        self.docs: dict[str, YamlDocument] = {}
+        self.files_checked = 0
+
+    # -- files ---------------------------------------------------------------------------
+    def read(self, path: Path, schema: str) -> YamlDocument | None:
+        self.files_checked += 1
+        display = self.project.display(path)
+        doc, problems = load_file(path, display)
+        self.diagnostics.extend(problems)
+        if doc is None:
+            return None
+        self.docs[display] = doc
+        self.diagnostics.extend(self.schemas.check(schema, doc))
+        return doc
+
+    def schemas_ok(self) -> bool:
+        try:
+            _ = self.schemas.validators
+        except FileNotFoundError as exc:
+            self.diagnostics.append(
+                Diagnostic(self.project.display(Path(exc.filename)), 1, 1, "", "缺少 schema 文件", "", "schema.missing")
+            )
+            return False
+        except json.JSONDecodeError as exc:
+            self.diagnostics.append(
+                Diagnostic("data/schema", exc.lineno, exc.colno, "", f"schema 不是有效的 JSON：{exc.msg}", "", "schema.json")
+            )
+            return False
+        return True
+
+    # -- reference data ------------------------------------------------------------------
+    def load_data(self) -> dict[str, YamlDocument | None]:
+        data: dict[str, YamlDocument | None] = {}
+        for name in DATA_FILES:
+            path = self.project.data_file(name)
+            if not path.exists():
+                self.files_checked += 1
+                self.diagnostics.append(
+                    Diagnostic(self.project.display(path), 1, 1, "", "缺少参考数据文件", "", "file.missing")
+                )
+                data[name] = None
+                continue
+            data[name] = self.read(path, name)
+        return data
+
+    def vocabularies(self, data: dict[str, YamlDocument | None]) -> dict[str, refs.Vocabulary]:
+        places = data["places"]
+        levels: dict[str, list] = {"city": [], "district": [], "street": [], "community": []}
+        for cpath, city in _items(places, "cities"):
+            levels["city"].append((cpath, city))
+            for dpath, district in _items_in(city, cpath, "districts"):
+                levels["district"].append((dpath, district))
+                for spath, street in _items_in(district, dpath, "streets"):
+                    levels["street"].append((spath, street))
+                    levels["community"].extend(_items_in(street, spath, "communities"))
+                levels["community"].extend(_items_in(district, dpath, "communities"))
+        sources = _items(data["sources"], "sources")
+        return {
+            "pillar": _vocab("支柱", "data/framework.yml", _items(data["framework"], "pillars"), "short"),
+            "policy": _vocab("政策", "data/policies.yml", _items(data["policies"], "policies")),
+            "theme": _vocab("主题", "data/themes.yml", _items(data["themes"], "themes")),
+            "source": _vocab("来源", "data/sources.yml", sources, "title"),
+            "outlet": _vocab("来源", "data/sources.yml", sources, "title"),
+            "city": _vocab("城市", "data/places.yml", levels["city"]),
+            "district": _vocab("区", "data/places.yml", levels["district"]),
+            "street": _vocab("街道", "data/places.yml", levels["street"]),
+            "community": _vocab("社区", "data/places.yml", levels["community"]),
+            "_all_places": _vocab("地区", "data/places.yml", [p for lv in levels.values() for p in lv]),
+        }
+
+    def check_data(self, data: dict[str, YamlDocument | None], vocab: dict[str, refs.Vocabulary]) -> None:
+        out = self.diagnostics
+        fw = data["framework"]
+        if fw is not None:
+            out.extend(refs.duplicate_ids(fw, _items(fw, "pillars"), "支柱"))
+            out.extend(refs.duplicate_ids(fw, _items(fw, "elements"), "框架要素"))
+            for path, el in _items(fw, "elements"):
+                out.extend(refs.unknown(fw, (*path, "pillar"), el.get("pillar"), vocab["pillar"]))
+            out.extend(self._source_refs(fw, _items(fw, "sources"), vocab))
+        pol = data["policies"]
+        if pol is not None:
+            items = _items(pol, "policies")
+            out.extend(refs.duplicate_ids(pol, items, "政策"))
+            for path, p in items:
+                out.extend(self._source_refs(pol, _items_in(p, path, "sources"), vocab))
+                parent = p.get("parent")
+                if parent is not None:
+                    out.extend(refs.unknown(pol, (*path, "parent"), parent, vocab["policy"]))
+                    if parent == p.get("id"):
+                        pos = pol.value_at((*path, "parent"))
+                        out.append(
+                            Diagnostic(pol.display, pos.line, pos.column, field_path((*path, "parent")),
+                                       "不能以自己为上级政策", "删除 parent 或改为另一个政策的 id。", "ref.self")
+                        )
+        for name, what in (("sources", "来源"), ("themes", "主题")):
+            doc = data[name]
+            if doc is not None:
+                out.extend(refs.duplicate_ids(doc, _items(doc, name), what))
+        places = data["places"]
+        if places is not None:
+            every: list[tuple[tuple, Any]] = []
+            for cpath, city in _items(places, "cities"):
+                every.append((cpath, city))
+                for dpath, district in _items_in(city, cpath, "districts"):
+                    every.append((dpath, district))
+                    for spath, street in _items_in(district, dpath, "streets"):
+                        every.append((spath, street))
+                        every.extend(_items_in(street, spath, "communities"))
+                    every.extend(_items_in(district, dpath, "communities"))
+            out.extend(refs.duplicate_ids(places, every, "地区"))
+
+    def _source_refs(
+        self, doc: YamlDocument, items: list[tuple[tuple, Any]], vocab: dict[str, refs.Vocabulary]
+    ) -> Iterator[Diagnostic]:
+        for path, item in items:
+            yield from refs.unknown(doc, (*path, "ref"), item.get("ref"), vocab["source"])
+
+    # -- cases ---------------------------------------------------------------------------
+    def stray_files(self) -> None:
+        """Anything in cases/ that is not a record or a record's media folder would be dropped silently."""
+        if not self.project.cases_dir.is_dir():
+            return
+        stems = {p.stem for p in self.project.case_files()}
+        for entry in sorted(self.project.cases_dir.iterdir()):
+            display = self.project.display(entry)
+            if entry.name.startswith(".") or entry.name == "README.md":
+                continue
+            if entry.is_dir():
+                if entry.name not in stems:
+                    self.diagnostics.append(
+                        Diagnostic(display, 1, 1, "", "文件夹没有对应的案例文件",
+                                   f"案例图片的文件夹名必须与案例 id 相同：应有 cases/{entry.name}.yml。", "file.stray")
+                    )
+            elif entry.suffix != ".yml":
+                hint = (f"把文件改名为 {entry.stem}.yml。" if entry.suffix in (".yaml", ".YML", ".Yml", ".txt")
+                        else "cases/ 里只放 .yml 案例文件和与案例同名的图片文件夹。")
+                self.diagnostics.append(
+                    Diagnostic(display, 1, 1, "", "不是 .yml 案例文件，不会被收录", hint, "file.stray")
+                )
+
+    def check_case(self, path: Path, doc: YamlDocument, vocab: dict[str, refs.Vocabulary]) -> None:
+        out = self.diagnostics
+        data = doc.data if isinstance(doc.data, dict) else {}
+        stem = path.stem
+        if not SLUG.match(stem):
+            out.append(
+                Diagnostic(doc.display, 1, 1, "", f"文件名“{path.name}”不是有效的 id",
+                           "文件名只能用小写字母、数字和短横线（汉语拼音），例如 hongshan-jiexiao-qianshou.yml。",
+                           "id.filename")
+            )
+        ident = data.get("id")
+        if isinstance(ident, str) and ident != stem and SLUG.match(ident):
+            pos = doc.value_at(("id",))
+            out.append(
+                Diagnostic(doc.display, pos.line, pos.column, "id", f"“{ident}”与文件名“{stem}”不一致",
+                           f"id 必须与文件名相同：把 id 改为 {stem}，或把文件改名为 {ident}.yml。"
+                           "改名时把旧 id 写进 aliases，旧链接才不会失效。", "id.filename")
+            )
+        for i, v in enumerate(data.get("pillars") or []):
+            out.extend(refs.unknown(doc, ("pillars", i), v, vocab["pillar"]))
+        for i, v in enumerate(data.get("policies") or []):
+            out.extend(refs.unknown(doc, ("policies", i), v, vocab["policy"]))
+        for i, v in enumerate(data.get("themes") or []):
+            out.extend(refs.unknown(doc, ("themes", i), v, vocab["theme"]))
+        for path_, item in _items(doc, "sources"):
+            out.extend(refs.unknown(doc, (*path_, "ref"), item.get("ref"), vocab["source"]))
+        for path_, item in _items(doc, "media"):
+            if "credit" in item:
+                out.extend(refs.unknown(doc, (*path_, "credit"), item.get("credit"), vocab["outlet"]))
+            if isinstance(item.get("file"), str) and not (self.project.cases_dir / stem / item["file"]).is_file():
+                pos = doc.value_at((*path_, "file"))
+                out.append(
+                    Diagnostic(doc.display, pos.line, pos.column, field_path((*path_, "file")),
+                               f"找不到图片文件 cases/{stem}/{item['file']}",
+                               f"把图片放进 cases/{stem}/ 文件夹，文件名与这里一致（区分大小写）。", "media.missing")
+                )
+        self.check_place(doc, data.get("place"), vocab)
+        out.extend(refs.date_order(doc, ("added",), ("updated",), "早于收录日期 added", "updated 是最后修改日期，不能早于 added。"))
+        out.extend(refs.date_order(doc, ("period", "start"), ("period", "end"), "早于开始时间 period.start", "检查开始和结束时间是否写反。"))
+
+    def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
+        if not isinstance(place, dict):
+            return
+        out = self.diagnostics
+        before = len(out)
+        for level in ("district", "street", "community"):
+            if level in place:
+                out.extend(refs.unknown(doc, ("place", level), place[level], vocab[level]))
+        if len(out) > before:
+            return
+        parents = self._place_parents
+        district, street, community = place.get("district"), place.get("street"), place.get("community")
+        if street and parents.get(street) != district:
+            pos = doc.value_at(("place", "street"))
+            owner = vocab["district"].names.get(parents.get(street, ""), "?")
+            out.append(
+                Diagnostic(doc.display, pos.line, pos.column, "place.street",
+                           f"街道“{street}”不属于区“{district}”，而属于{owner}",
+                           "检查 place.district 和 place.street 是否对应（见 data/places.yml）。", "ref.place")
+            )
+        if community:
+            expected = street or district
+            if parents.get(community) != expected:
+                pos = doc.value_at(("place", "community"))
+                parent_id = parents.get(community, "")
+                parent_name = vocab["_all_places"].names.get(parent_id, parent_id)
+                tip = (f"这个社区在 data/places.yml 中属于 {parent_id}（{parent_name}）："
+                       f"place 中应写 {'street' if vocab['street'].names.get(parent_id) else 'district'}: {parent_id}。")
+                out.append(
+                    Diagnostic(doc.display, pos.line, pos.column, "place.community",
+                               f"社区“{community}”不属于{'街道' if street else '区'}“{expected}”", tip, "ref.place")
+                )
+
+    _place_parents: dict[str, str] = {}
+
+    def place_parents(self, places: YamlDocument | None) -> dict[str, str]:
+        parents: dict[str, str] = {}
+        for cpath, city in _items(places, "cities"):
+            for dpath, district in _items_in(city, cpath, "districts"):
+                for spath, street in _items_in(district, dpath, "streets"):
+                    parents[str(street.get("id"))] = str(district.get("id"))
+                    for _, com in _items_in(street, spath, "communities"):
+                        parents[str(com.get("id"))] = str(street.get("id"))
+                for _, com in _items_in(district, dpath, "communities"):
+                    parents[str(com.get("id"))] = str(district.get("id"))
+        return parents
+
+    def check_across_cases(self, cases: dict[str, YamlDocument]) -> None:
+        """Ids, aliases and related links that involve more than one record."""
+        out = self.diagnostics
+        owner: dict[str, tuple[str, YamlDocument, tuple]] = {}
+        for stem, doc in cases.items():
+            owner[stem] = (stem, doc, ("id",))
+        for stem, doc in cases.items():
+            aliases = doc.data.get("aliases") if isinstance(doc.data, dict) else None
+            for i, alias in enumerate(aliases if isinstance(aliases, list) else []):
+                if not isinstance(alias, str):
+                    continue
+                pos = doc.value_at(("aliases", i))
+                if alias == stem:
+                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"aliases[{i}]",
+                                          "别名与案例自己的 id 相同", "删除这一项：aliases 只写旧 id。", "id.alias"))
+                elif alias in owner:
+                    other = owner[alias]
+                    kind = "id" if other[2] == ("id",) else "别名"
+                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"aliases[{i}]",
+                                          f"别名“{alias}”已被 {other[1].display} 用作{kind}",
+                                          "一个旧网址只能跳转到一个案例：删除或更换这个别名。", "id.duplicate"))
+                else:
+                    owner[alias] = (stem, doc, ("aliases", i))
+        current = refs.Vocabulary("案例", "cases/", {
+            s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()
+        })
+        for stem, doc in cases.items():
+            related = doc.data.get("related") if isinstance(doc.data, dict) else None
+            for i, rid in enumerate(related if isinstance(related, list) else []):
+                if not isinstance(rid, str):
+                    continue
+                pos = doc.value_at(("related", i))
+                if rid == stem:
+                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"related[{i}]",
+                                          "相关案例不能是自己", "删除这一项。", "ref.self"))
+                elif rid not in cases and rid in owner:
+                    new = owner[rid][0]
+                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"related[{i}]",
+                                          f"“{rid}”是旧 id，案例现在的 id 是 {new}", f"改为 {new}。", "ref.alias"))
+                else:
+                    out.extend(refs.unknown(doc, ("related", i), rid, current))
+
+
+def _items_in(parent: dict[str, Any], base: tuple, key: str) -> list[tuple[tuple, Any]]:
+    node = parent.get(key)
+    if not isinstance(node, list):
+        return []
+    return [((*base, key, i), item) for i, item in enumerate(node) if isinstance(item, dict)]
+
+
+def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
+    """Check everything; return the Casebook only when there is no error.
+
+    With `only`, the whole project is still loaded (a reference can only be judged
+    against all of it) but only problems in those files and in data/ are reported;
+    files outside cases/ are checked as extra case records.
+    """
+    loader = _Loader(project)
+    if not loader.schemas_ok():
+        return LoadResult(None, loader.diagnostics, 0)
+    data = loader.load_data()
+    vocab = loader.vocabularies(data)
+    loader._place_parents = loader.place_parents(data["places"])
+    loader.check_data(data, vocab)
+    loader.stray_files()
+
+    paths = list(project.case_files())
+    wanted = [Path(p) for p in only] if only is not None else None
+    if wanted:
+        known = {p.resolve() for p in paths}
+        paths += [p for p in wanted if p.resolve() not in known]
+    case_docs: dict[str, YamlDocument] = {}
+    case_paths: dict[str, Path] = {}
+    for path in paths:
+        doc = loader.read(path, "case")
+        if doc is None:
+            continue
+        if path.stem in case_docs:
+            loader.diagnostics.append(
+                Diagnostic(doc.display, 1, 1, "id", f"案例 id“{path.stem}”重复：{case_docs[path.stem].display} 已使用",
+                           "每个案例的文件名（即 id）必须唯一。", "id.duplicate")
+            )
+            continue
+        case_docs[path.stem] = doc
+        case_paths[path.stem] = path
+        loader.check_case(path, doc, vocab)
+    loader.check_across_cases(case_docs)
+
+    diagnostics = loader.diagnostics
+    if wanted is not None:
+        keep = {project.display(p) for p in wanted} | {project.display(project.data_file(n)) for n in DATA_FILES}
+        dirs = [project.display(p).rstrip("/") + "/" for p in wanted if p.is_dir()]
+        diagnostics = [d for d in diagnostics if d.file in keep or d.file.startswith(("data/", *dirs))]
+        files_checked = len({project.display(p) for p in case_paths.values()
+                             if project.display(p) in keep or project.display(p).startswith(tuple(dirs))})
+        files_checked += len(DATA_FILES)
+    else:
+        files_checked = loader.files_checked
+    diagnostics.sort()
+    if errors(loader.diagnostics):
+        return LoadResult(None, diagnostics, files_checked, loader.docs)
+    casebook = build(data, case_docs, project, loader.schemas.version())
+    return LoadResult(casebook, diagnostics, files_checked, loader.docs)
+
+
+def build(data: dict[str, YamlDocument | None], cases: dict[str, YamlDocument], project: Project,
+          schema_version: str) -> Casebook:
+    def raw(name: str) -> dict[str, Any]:
+        doc = data[name]
+        assert doc is not None  # load() only builds when every data file loaded cleanly
+        return doc.data
+
+    return Casebook(
+        framework=Framework.build(raw("framework")),
+        policies={p["id"]: Policy.build(p) for p in raw("policies")["policies"]},
+        places=Places.build(raw("places")),
+        sources={s["id"]: Source.build(s) for s in raw("sources")["sources"]},
+        themes={t["id"]: Theme(t["id"], t["name"], t["description"]) for t in raw("themes")["themes"]},
+        cases={
+            stem: Case.build(doc.data, doc.display)
+            for stem, doc in sorted(cases.items())
+        },
+        schema_version=schema_version,
+    )

@@ -1,0 +1,456 @@
+"""Plain objects for the casebook: reference data, cases, and the catalogue that links them.
+
+They are built only from records that passed the schema and reference checks, so
+their constructors trust the shapes they are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+QUALIFIER_MEANING = {"余": "多于", "多": "多于", "逾": "多于", "约": "大约", "近": "接近但不足"}
+
+
+# -- reference data --------------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceRef:
+    ref: str
+    page: str = ""
+    note: str = ""
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> SourceRef:
+        return cls(raw["ref"], str(raw.get("page", "")), str(raw.get("note", "")))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    title: str
+    authors: tuple[str, ...] = ()
+    journal: str = ""
+    year: int | None = None
+    issue: str = ""
+    issue_number: str = ""
+    note: str = ""
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> Source:
+        return cls(
+            raw["id"],
+            raw["kind"],
+            raw["title"],
+            tuple(raw.get("authors", ())),
+            raw.get("journal", ""),
+            raw.get("year"),
+            raw.get("issue", ""),
+            str(raw.get("issue_number", "")),
+            raw.get("note", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    number: str
+    order: int
+    title: str
+    short: str
+    description: str
+
+    @property
+    def label(self) -> str:
+        return f"“{self.number}”{self.short}"
+
+
+@dataclass(frozen=True)
+class ElementItem:
+    name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    pillar: str
+    kind: str
+    title: str
+    description: str
+    items: tuple[ElementItem, ...]
+
+
+@dataclass(frozen=True)
+class PromiseLine:
+    phrase: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    title: str
+    summary: str
+    promise_intro: str
+    promise: tuple[PromiseLine, ...]
+    pillars: tuple[Pillar, ...]
+    elements: tuple[Element, ...]
+    sources: tuple[SourceRef, ...]
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> Framework:
+        promise = raw.get("promise") or {}
+        return cls(
+            name=raw["name"],
+            title=raw["title"],
+            summary=raw["summary"],
+            promise_intro=promise.get("intro", ""),
+            promise=tuple(PromiseLine(x["phrase"], x["text"]) for x in promise.get("lines", ())),
+            pillars=tuple(
+                Pillar(p["id"], p["number"], i + 1, p["title"], p["short"], p["description"])
+                for i, p in enumerate(raw["pillars"])
+            ),
+            elements=tuple(
+                Element(
+                    e["id"],
+                    e["pillar"],
+                    e["kind"],
+                    e["title"],
+                    e.get("description", ""),
+                    tuple(ElementItem(i["name"], i.get("note", "")) for i in e["items"]),
+                )
+                for e in raw.get("elements", ())
+            ),
+            sources=tuple(SourceRef.build(s) for s in raw["sources"]),
+        )
+
+    def elements_of(self, pillar_id: str) -> list[Element]:
+        return [e for e in self.elements if e.pillar == pillar_id]
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    kind: str
+    description: str
+    sources: tuple[SourceRef, ...]
+    issuer: str = ""
+    year: int | None = None
+    parent: str = ""
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> Policy:
+        return cls(
+            raw["id"],
+            raw["name"],
+            raw["kind"],
+            raw["description"],
+            tuple(SourceRef.build(s) for s in raw["sources"]),
+            raw.get("issuer", ""),
+            raw.get("year"),
+            raw.get("parent", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A city, district, street or community; parent ids make the chain up to the city."""
+
+    id: str
+    name: str
+    level: str  # city | district | street | community
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    province: str = ""
+
+
+@dataclass(frozen=True)
+class Places:
+    by_id: dict[str, Place]
+    order: tuple[str, ...]
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> Places:
+        by_id: dict[str, Place] = {}
+        for c in raw["cities"]:
+            by_id[c["id"]] = Place(c["id"], c["name"], "city", province=c.get("province", ""))
+            for d in c.get("districts", ()):
+                by_id[d["id"]] = Place(d["id"], d["name"], "district", city=c["id"])
+                for s in d.get("streets", ()):
+                    by_id[s["id"]] = Place(s["id"], s["name"], "street", city=c["id"], district=d["id"])
+                    for m in s.get("communities", ()):
+                        by_id[m["id"]] = Place(
+                            m["id"], m["name"], "community", city=c["id"], district=d["id"], street=s["id"]
+                        )
+                for m in d.get("communities", ()):
+                    by_id[m["id"]] = Place(m["id"], m["name"], "community", city=c["id"], district=d["id"])
+        return cls(by_id, tuple(by_id))
+
+    def of_level(self, level: str) -> list[Place]:
+        return [self.by_id[i] for i in self.order if self.by_id[i].level == level]
+
+    def children(self, parent: Place) -> list[Place]:
+        """Streets of a district and the communities directly under it; communities of a street."""
+        out = []
+        for pid in self.order:
+            p = self.by_id[pid]
+            if parent.level == "city" and p.level == "district" and p.city == parent.id:
+                out.append(p)
+            elif parent.level == "district" and p.district == parent.id and (
+                p.level == "street" or (p.level == "community" and not p.street)
+            ):
+                out.append(p)
+            elif parent.level == "street" and p.level == "community" and p.street == parent.id:
+                out.append(p)
+        return out
+
+
+# -- cases -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    anchor: str
+    label: str
+    value: float | int
+    unit: str
+    qualifier: str = ""
+    as_of: str = ""
+    note: str = ""
+
+    @property
+    def number(self) -> str:
+        v = self.value
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    @property
+    def display(self) -> str:
+        """The figure as the source wrote it: 180余次, 约20人, 近30个."""
+        if self.qualifier in ("约", "近", "逾"):
+            return f"{self.qualifier}{self.number}{self.unit}"
+        return f"{self.number}{self.qualifier}{self.unit}"
+
+    @property
+    def meaning(self) -> str:
+        """The qualifier spelt out, so nobody reads 180余次 as exactly 180."""
+        if not self.qualifier:
+            return ""
+        return f"{QUALIFIER_MEANING[self.qualifier]} {self.number}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Media:
+    caption: str
+    credit: str = ""
+    alt: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Teaching:
+    objectives: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.objectives or self.questions or self.points)
+
+
+@dataclass(frozen=True)
+class CasePlace:
+    district: str
+    street: str = ""
+    community: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    path: str  # file, relative to the project root
+    title: str
+    summary: str
+    pillars: tuple[str, ...]
+    policies: tuple[str, ...]
+    place: CasePlace
+    themes: tuple[str, ...]
+    background: str
+    practice: str
+    results: str
+    sources: tuple[SourceRef, ...]
+    added: str
+    insights: str = ""
+    period_start: str = ""
+    period_end: str = ""
+    keywords: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    people: tuple[Person, ...] = ()
+    media: tuple[Media, ...] = ()
+    related: tuple[str, ...] = ()
+    teaching: Teaching = field(default_factory=Teaching)
+    aliases: tuple[str, ...] = ()
+    updated: str = ""
+
+    @classmethod
+    def build(cls, raw: dict[str, Any], path: str) -> Case:
+        place = raw["place"]
+        period = raw.get("period") or {}
+        teaching = raw.get("teaching") or {}
+        return cls(
+            id=raw["id"],
+            path=path,
+            title=raw["title"],
+            summary=raw["summary"],
+            pillars=tuple(raw["pillars"]),
+            policies=tuple(raw.get("policies", ())),
+            place=CasePlace(place["district"], place.get("street", ""), place.get("community", "")),
+            themes=tuple(raw["themes"]),
+            background=raw["background"],
+            practice=raw["practice"],
+            results=raw["results"],
+            insights=raw.get("insights", ""),
+            sources=tuple(SourceRef.build(s) for s in raw["sources"]),
+            added=raw["added"],
+            updated=raw.get("updated", ""),
+            period_start=period.get("start", ""),
+            period_end=period.get("end", ""),
+            keywords=tuple(raw.get("keywords", ())),
+            figures=tuple(
+                Figure(
+                    f.get("id") or f"figure-{i + 1}",
+                    f["label"],
+                    f["value"],
+                    f["unit"],
+                    f.get("qualifier", ""),
+                    f.get("as_of", ""),
+                    f.get("note", ""),
+                )
+                for i, f in enumerate(raw.get("figures", ()))
+            ),
+            quotes=tuple(Quote(q["text"], q["speaker"], q.get("role", "")) for q in raw.get("quotes", ())),
+            people=tuple(Person(p["name"], p["role"]) for p in raw.get("people", ())),
+            media=tuple(
+                Media(m["caption"], m.get("credit", ""), m.get("alt", ""), m.get("file", ""))
+                for m in raw.get("media", ())
+            ),
+            related=tuple(raw.get("related", ())),
+            teaching=Teaching(
+                tuple(teaching.get("objectives", ())),
+                tuple(teaching.get("questions", ())),
+                tuple(teaching.get("points", ())),
+            ),
+            aliases=tuple(raw.get("aliases", ())),
+        )
+
+    @property
+    def last_changed(self) -> str:
+        return self.updated or self.added
+
+
+@dataclass
+class Casebook:
+    """Everything the site is made of, with the indexes that pages need."""
+
+    framework: Framework
+    policies: dict[str, Policy]
+    places: Places
+    sources: dict[str, Source]
+    themes: dict[str, Theme]
+    cases: dict[str, Case]
+    schema_version: str = "0"
+
+    @cached_property
+    def cases_by_title(self) -> list[Case]:
+        return sorted(self.cases.values(), key=lambda c: (c.title, c.id))
+
+    @cached_property
+    def newest(self) -> list[Case]:
+        return sorted(self.cases.values(), key=lambda c: (c.added, c.last_changed, c.id), reverse=True)
+
+    @cached_property
+    def pillars(self) -> dict[str, Pillar]:
+        return {p.id: p for p in self.framework.pillars}
+
+    def _index(self, key: str) -> dict[str, list[Case]]:
+        out: dict[str, list[Case]] = {}
+        for case in self.cases_by_title:
+            value = getattr(case, key)
+            for v in value if isinstance(value, tuple) else (value,):
+                out.setdefault(v, []).append(case)
+        return out
+
+    @cached_property
+    def by_pillar(self) -> dict[str, list[Case]]:
+        return self._index("pillars")
+
+    @cached_property
+    def by_policy(self) -> dict[str, list[Case]]:
+        return self._index("policies")
+
+    @cached_property
+    def by_theme(self) -> dict[str, list[Case]]:
+        return self._index("themes")
+
+    @cached_property
+    def by_place(self) -> dict[str, list[Case]]:
+        """Each case under its district, street and community, and under the city."""
+        out: dict[str, list[Case]] = {}
+        for case in self.cases_by_title:
+            district = self.places.by_id[case.place.district]
+            for pid in (district.city, case.place.district, case.place.street, case.place.community):
+                if pid:
+                    out.setdefault(pid, []).append(case)
+        return out
+
+    def place_chain(self, case: Case) -> list[Place]:
+        district = self.places.by_id[case.place.district]
+        ids = [district.city, case.place.district, case.place.street, case.place.community]
+        return [self.places.by_id[i] for i in ids if i]
+
+    def year(self, case: Case) -> int | None:
+        """The year a case is filed under: when it started, else the year of its first source."""
+        if case.period_start:
+            return int(case.period_start[:4])
+        for ref in case.sources:
+            year = self.sources[ref.ref].year
+            if year:
+                return year
+        return None
+
+    def children_policies(self, policy_id: str) -> list[Policy]:
+        return [p for p in self.policies.values() if p.parent == policy_id]
+
+    def with_cases(self, cases: Iterable[Case]) -> Casebook:
+        return Casebook(
+            self.framework,
+            self.policies,
+            self.places,
+            self.sources,
+            self.themes,
+            {c.id: c for c in cases},
+            self.schema_version,
+        )

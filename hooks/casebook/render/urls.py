@@ -1,0 +1,39 @@
+"""Where every generated page lives. These source paths are the site's permanent URLs."""
+
+from __future__ import annotations
+
+HOME = "index.md"
+CASES = "cases/index.md"
+FRAMEWORK = "framework/index.md"
+POLICIES = "policies/index.md"
+PLACES = "places/index.md"
+THEMES = "themes/index.md"
+
+
+def case(case_id: str) -> str:
+    return f"cases/{case_id}.md"
+
+
+def pillar(pillar_id: str) -> str:
+    return f"framework/{pillar_id}.md"
+
+
+def policy(policy_id: str) -> str:
+    return f"policies/{policy_id}.md"
+
+
+def place(district_id: str) -> str:
+    return f"places/{district_id}.md"
+
+
+def theme(theme_id: str) -> str:
+    return f"themes/{theme_id}.md"
+
+
+def web_path(src_uri: str) -> str:
+    """The URL path MkDocs gives a source file with directory URLs: cases/a.md -> cases/a/."""
+    if src_uri == "index.md":
+        return ""
+    if src_uri.endswith("/index.md"):
+        return src_uri[: -len("index.md")]
+    return src_uri[: -len(".md")] + "/"

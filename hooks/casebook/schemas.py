@@ -1,0 +1,210 @@
+"""The JSON Schemas in data/schema/, and their errors told in plain Chinese at the right line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .diagnostics import Diagnostic, field_path
+from .yamlfile import YamlDocument, coercion_hint
+
+SCHEMA_NAMES = ("case", "framework", "policies", "places", "sources", "themes")
+
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+formats = FormatChecker(formats=())
+
+
+@formats.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _FULL_DATE.match(value):
+        return False
+    dt.date.fromisoformat(value)
+    return True
+
+
+@formats.checks("partial-date", raises=ValueError)
+def _is_partial_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    m = _PARTIAL_DATE.match(value)
+    if not m:
+        return False
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    dt.date(int(year), int(month or 1), int(day or 1))
+    return True
+
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "array": "列表（每项以“- ”开头）",
+    "object": "一组“字段: 值”",
+    "boolean": "真假值",
+    "null": "空值",
+}
+
+
+def describe_value(value: Any) -> str:
+    if value is None:
+        return "空值（什么也没写）"
+    if isinstance(value, bool):
+        return f"真假值 {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:30] + "…"
+        return json.dumps(shown, ensure_ascii=False)
+    if isinstance(value, list):
+        return f"列表（{len(value)} 项）"
+    if isinstance(value, dict):
+        return "一组“字段: 值”"
+    return type(value).__name__
+
+
+@dataclass
+class SchemaSet:
+    """All schemas of a project, loaded once, each with a ready validator."""
+
+    directory: Path
+
+    @cached_property
+    def documents(self) -> dict[str, dict[str, Any]]:
+        return {
+            name: json.loads((self.directory / f"{name}.schema.json").read_text(encoding="utf-8"))
+            for name in SCHEMA_NAMES
+        }
+
+    @cached_property
+    def registry(self) -> Registry:
+        resources = [
+            (doc["$id"], Resource.from_contents(doc)) for doc in self.documents.values()
+        ]
+        return Registry().with_resources(resources)
+
+    @cached_property
+    def validators(self) -> dict[str, Draft202012Validator]:
+        return {
+            name: Draft202012Validator(doc, registry=self.registry, format_checker=formats)
+            for name, doc in self.documents.items()
+        }
+
+    def version(self, name: str = "case") -> str:
+        return str(self.documents[name].get("x-version", "0"))
+
+    def check(self, name: str, doc: YamlDocument) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for error in self.validators[name].iter_errors(doc.data):
+            out.extend(self._explain(error, doc))
+        return out
+
+    # -- turning jsonschema errors into sentences --------------------------------------
+    def _explain(self, error: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
+        path = tuple(error.absolute_path)
+        where = doc.value_at(path)
+        kind = error.validator
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        hint = self._x_hint(schema)
+        instance = error.instance
+
+        def diag(p: tuple, message: str, hint_: str, *, at_key: bool = False) -> Diagnostic:
+            pos = doc.key_at(p) if at_key else doc.value_at(p)
+            return Diagnostic(doc.display, pos.line, pos.column, field_path(p), message, hint_, f"schema.{kind}")
+
+        if kind == "required":
+            missing = [name for name in error.validator_value if isinstance(instance, dict) and name not in instance]
+            for name in missing:
+                sub = schema.get("properties", {}).get(name, {})
+                yield Diagnostic(
+                    doc.display,
+                    where.line,
+                    where.column,
+                    field_path((*path, name)),
+                    "是必填字段，但没有写",
+                    self._describe(sub),
+                    "schema.required",
+                )
+            return
+        if kind == "additionalProperties":
+            allowed = list(schema.get("properties", {}))
+            extras = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+            for name in extras:
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                tip = f"你是不是想写 {close[0]}？" if close else "允许的字段：" + "、".join(allowed) + "。"
+                yield diag((*path, name), "是未知字段", tip, at_key=True)
+            return
+        if kind == "type":
+            expected = error.validator_value
+            names = " 或 ".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+            tip = coercion_hint(doc, path) if expected == "string" else ""
+            yield diag(path, f"应为{names}，实际为 {describe_value(instance)}", tip or hint)
+            return
+        if kind == "enum":
+            options = "、".join(str(v) for v in error.validator_value)
+            close = difflib.get_close_matches(str(instance), [str(v) for v in error.validator_value], n=1)
+            tip = f"你是不是想写 {close[0]}？" if close else ""
+            yield diag(path, f"取值 {describe_value(instance)} 不在允许范围内，可选：{options}", tip or hint)
+            return
+        if kind == "const":
+            yield diag(path, f"应为 {error.validator_value}，实际为 {describe_value(instance)}", hint)
+            return
+        if kind == "pattern":
+            yield diag(path, f"格式不对：{describe_value(instance)}", hint or f"应符合 {error.validator_value}")
+            return
+        if kind == "format":
+            yield diag(path, f"不是有效的日期：{describe_value(instance)}", hint)
+            return
+        if kind in ("minLength", "maxLength"):
+            n = len(instance) if isinstance(instance, str) else 0
+            bound = error.validator_value
+            if kind == "minLength":
+                msg = "不能为空" if n == 0 else f"太短：至少 {bound} 个字，现在 {n} 个"
+            else:
+                msg = f"太长：最多 {bound} 个字，现在 {n} 个"
+            yield diag(path, msg, hint or self._describe(schema))
+            return
+        if kind in ("minItems", "maxItems"):
+            n = len(instance) if isinstance(instance, list) else 0
+            bound = error.validator_value
+            msg = f"至少要有 {bound} 项，现在 {n} 项" if kind == "minItems" else f"最多 {bound} 项，现在 {n} 项"
+            yield diag(path, msg, self._describe(schema))
+            return
+        if kind == "uniqueItems":
+            yield diag(path, "列表里有重复的项", "删除重复的那一项。")
+            return
+        if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            word = {"minimum": "不能小于", "maximum": "不能大于", "exclusiveMinimum": "必须大于", "exclusiveMaximum": "必须小于"}
+            yield diag(path, f"{word[kind]} {error.validator_value}，实际为 {instance}", hint)
+            return
+        yield diag(path, f"不符合要求：{error.message}", hint)
+
+    @staticmethod
+    def _x_hint(schema: dict[str, Any]) -> str:
+        if "x-hint" in schema:
+            return str(schema["x-hint"])
+        return ""
+
+    def _describe(self, sub: dict[str, Any]) -> str:
+        """The schema's own words for a field: its description and an example."""
+        if "$ref" in sub and "description" not in sub:
+            return ""
+        text = str(sub.get("description", ""))
+        examples = sub.get("examples")
+        if examples:
+            text += f" 例如：{json.dumps(examples[0], ensure_ascii=False)}"
+        return text.strip()
