@@ -44,8 +44,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _settings(config: MkDocsConfig) -> SiteSettings:
+    extra = config.extra.get("casebook") or {}
+    return SiteSettings(repo_url=str(extra.get("repo_url") or ""), branch=str(extra.get("branch") or "main"))
+
+
+def _docs_path(config: MkDocsConfig, src_uri: str) -> str:
+    root = Path(config.config_file_path).parent
+    return (Path(config.docs_dir).relative_to(root) / src_uri).as_posix()
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    settings = SiteSettings(repo_url=config.repo_url or "")
+    settings = _settings(config)
     for page in pages(_book(), settings):
         if files.get_file_from_path(page.src_uri) is not None:
             raise PluginError(f"docs/{page.src_uri} 与生成的页面重名：生成的页面不能写在 docs/ 里，请删除这个文件。")
@@ -61,9 +71,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     filled, problems = fill_blocks(markdown, _book(), src, f"docs/{src}")
     if problems:
         raise PluginError(format_text(problems))
-    edit = _state.get("edit", {}).get(src)  # type: ignore[union-attr]
-    if page.file.generated_by is not None or edit is not None:
-        page.edit_url = edit or None
+    edits: dict[str, str] = _state.get("edit", {})  # type: ignore[assignment]
+    page.edit_url = edits.get(src) or _settings(config).edit_url(_docs_path(config, src)) or None
     return filled
 
 

@@ -22,8 +22,10 @@ def find_root(start: Path) -> Path | None:
 def _validate(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else find_root(Path.cwd())
     if root is None or not (root / "data" / "schema").is_dir():
-        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。",
-              file=sys.stderr)
+        print(
+            "错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。",
+            file=sys.stderr,
+        )
         return 2
     only = [Path(p) for p in args.paths] or None
     for p in only or []:
@@ -33,8 +35,7 @@ def _validate(args: argparse.Namespace) -> int:
     if only:
         expanded: list[Path] = []
         for p in only:
-            expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != (root / "data").resolve()
-                            else [p])
+            expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != (root / "data").resolve() else [p])
         only = expanded
     result = load(Project(root), only)
     if args.format == "json":
@@ -55,11 +56,18 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="casebook", description="基层治理案例库：校验和生成案例记录。")
     p.add_argument("--version", action="version", version=f"casebook {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
-    v = sub.add_parser("validate", help="检查案例和参考数据（默认检查整个案例库）",
-                       description="检查案例和参考数据：YAML 格式、字段、引用。有错误时退出码为 1。")
+    v = sub.add_parser(
+        "validate",
+        help="检查案例和参考数据（默认检查整个案例库）",
+        description="检查案例和参考数据：YAML 格式、字段、引用。有错误时退出码为 1。",
+    )
     v.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或文件夹的问题（仍按整个案例库核对引用）")
-    v.add_argument("--format", choices=("text", "json", "github"), default="text",
-                   help="输出格式：text（默认）、json（给程序读）、github（拉取请求中的标注）")
+    v.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="输出格式：text（默认）、json（给程序读）、github（拉取请求中的标注）",
+    )
     v.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
     v.set_defaults(func=_validate)
     return p
@@ -73,6 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours, never the editor's fault: say so instead of a traceback
+        print(
+            f"内部错误: {type(exc).__name__}: {exc}\n这是案例库程序的缺陷，不是你的记录的问题；"
+            "请把这条信息和出错的文件一起报告给维护者。",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

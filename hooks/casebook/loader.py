@@ -90,6 +90,7 @@ class _Loader:
         self.diagnostics: list[Diagnostic] = []
         self.docs: dict[str, YamlDocument] = {}
         self.files_checked = 0
+        self.place_parent: dict[str, str] = {}
 
     # -- files ---------------------------------------------------------------------------
     def read(self, path: Path, schema: str) -> YamlDocument | None:
@@ -108,12 +109,28 @@ class _Loader:
             _ = self.schemas.validators
         except FileNotFoundError as exc:
             self.diagnostics.append(
-                Diagnostic(self.project.display(Path(exc.filename)), 1, 1, "", "缺少 schema 文件", "", "schema.missing")
+                Diagnostic(
+                    self.project.display(Path(exc.filename)),
+                    1,
+                    1,
+                    "",
+                    "缺少 schema 文件",
+                    "",
+                    "schema.missing",
+                )
             )
             return False
         except json.JSONDecodeError as exc:
             self.diagnostics.append(
-                Diagnostic("data/schema", exc.lineno, exc.colno, "", f"schema 不是有效的 JSON：{exc.msg}", "", "schema.json")
+                Diagnostic(
+                    "data/schema",
+                    exc.lineno,
+                    exc.colno,
+                    "",
+                    f"schema 不是有效的 JSON：{exc.msg}",
+                    "",
+                    "schema.json",
+                )
             )
             return False
         return True
@@ -179,8 +196,15 @@ class _Loader:
                     if parent == p.get("id"):
                         pos = pol.value_at((*path, "parent"))
                         out.append(
-                            Diagnostic(pol.display, pos.line, pos.column, field_path((*path, "parent")),
-                                       "不能以自己为上级政策", "删除 parent 或改为另一个政策的 id。", "ref.self")
+                            Diagnostic(
+                                pol.display,
+                                pos.line,
+                                pos.column,
+                                field_path((*path, "parent")),
+                                "不能以自己为上级政策",
+                                "删除 parent 或改为另一个政策的 id。",
+                                "ref.self",
+                            )
                         )
         for name, what in (("sources", "来源"), ("themes", "主题")):
             doc = data[name]
@@ -218,12 +242,22 @@ class _Loader:
             if entry.is_dir():
                 if entry.name not in stems:
                     self.diagnostics.append(
-                        Diagnostic(display, 1, 1, "", "文件夹没有对应的案例文件",
-                                   f"案例图片的文件夹名必须与案例 id 相同：应有 cases/{entry.name}.yml。", "file.stray")
+                        Diagnostic(
+                            display,
+                            1,
+                            1,
+                            "",
+                            "文件夹没有对应的案例文件",
+                            f"案例图片的文件夹名必须与案例 id 相同：应有 cases/{entry.name}.yml。",
+                            "file.stray",
+                        )
                     )
             elif entry.suffix != ".yml":
-                hint = (f"把文件改名为 {entry.stem}.yml。" if entry.suffix in (".yaml", ".YML", ".Yml", ".txt")
-                        else "cases/ 里只放 .yml 案例文件和与案例同名的图片文件夹。")
+                hint = (
+                    f"把文件改名为 {entry.stem}.yml。"
+                    if entry.suffix in (".yaml", ".YML", ".Yml", ".txt")
+                    else "cases/ 里只放 .yml 案例文件和与案例同名的图片文件夹。"
+                )
                 self.diagnostics.append(
                     Diagnostic(display, 1, 1, "", "不是 .yml 案例文件，不会被收录", hint, "file.stray")
                 )
@@ -234,17 +268,30 @@ class _Loader:
         stem = path.stem
         if not SLUG.match(stem):
             out.append(
-                Diagnostic(doc.display, 1, 1, "", f"文件名“{path.name}”不是有效的 id",
-                           "文件名只能用小写字母、数字和短横线（汉语拼音），例如 hongshan-jiexiao-qianshou.yml。",
-                           "id.filename")
+                Diagnostic(
+                    doc.display,
+                    1,
+                    1,
+                    "",
+                    f"文件名“{path.name}”不是有效的 id",
+                    "文件名只能用小写字母、数字和短横线（汉语拼音），例如 hongshan-jiexiao-qianshou.yml。",
+                    "id.filename",
+                )
             )
         ident = data.get("id")
         if isinstance(ident, str) and ident != stem and SLUG.match(ident):
             pos = doc.value_at(("id",))
             out.append(
-                Diagnostic(doc.display, pos.line, pos.column, "id", f"“{ident}”与文件名“{stem}”不一致",
-                           f"id 必须与文件名相同：把 id 改为 {stem}，或把文件改名为 {ident}.yml。"
-                           "改名时把旧 id 写进 aliases，旧链接才不会失效。", "id.filename")
+                Diagnostic(
+                    doc.display,
+                    pos.line,
+                    pos.column,
+                    "id",
+                    f"“{ident}”与文件名“{stem}”不一致",
+                    f"id 必须与文件名相同：把 id 改为 {stem}，或把文件改名为 {ident}.yml。"
+                    "改名时把旧 id 写进 aliases，旧链接才不会失效。",
+                    "id.filename",
+                )
             )
         for i, v in enumerate(data.get("pillars") or []):
             out.extend(refs.unknown(doc, ("pillars", i), v, vocab["pillar"]))
@@ -260,13 +307,35 @@ class _Loader:
             if isinstance(item.get("file"), str) and not (self.project.cases_dir / stem / item["file"]).is_file():
                 pos = doc.value_at((*path_, "file"))
                 out.append(
-                    Diagnostic(doc.display, pos.line, pos.column, field_path((*path_, "file")),
-                               f"找不到图片文件 cases/{stem}/{item['file']}",
-                               f"把图片放进 cases/{stem}/ 文件夹，文件名与这里一致（区分大小写）。", "media.missing")
+                    Diagnostic(
+                        doc.display,
+                        pos.line,
+                        pos.column,
+                        field_path((*path_, "file")),
+                        f"找不到图片文件 cases/{stem}/{item['file']}",
+                        f"把图片放进 cases/{stem}/ 文件夹，文件名与这里一致（区分大小写）。",
+                        "media.missing",
+                    )
                 )
         self.check_place(doc, data.get("place"), vocab)
-        out.extend(refs.date_order(doc, ("added",), ("updated",), "早于收录日期 added", "updated 是最后修改日期，不能早于 added。"))
-        out.extend(refs.date_order(doc, ("period", "start"), ("period", "end"), "早于开始时间 period.start", "检查开始和结束时间是否写反。"))
+        out.extend(
+            refs.date_order(
+                doc,
+                ("added",),
+                ("updated",),
+                "早于收录日期 added",
+                "updated 是最后修改日期，不能早于 added。",
+            )
+        )
+        out.extend(
+            refs.date_order(
+                doc,
+                ("period", "start"),
+                ("period", "end"),
+                "早于开始时间 period.start",
+                "检查开始和结束时间是否写反。",
+            )
+        )
 
     def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
         if not isinstance(place, dict):
@@ -278,15 +347,21 @@ class _Loader:
                 out.extend(refs.unknown(doc, ("place", level), place[level], vocab[level]))
         if len(out) > before:
             return
-        parents = self._place_parents
+        parents = self.place_parent
         district, street, community = place.get("district"), place.get("street"), place.get("community")
         if street and parents.get(street) != district:
             pos = doc.value_at(("place", "street"))
             owner = vocab["district"].names.get(parents.get(street, ""), "?")
             out.append(
-                Diagnostic(doc.display, pos.line, pos.column, "place.street",
-                           f"街道“{street}”不属于区“{district}”，而属于{owner}",
-                           "检查 place.district 和 place.street 是否对应（见 data/places.yml）。", "ref.place")
+                Diagnostic(
+                    doc.display,
+                    pos.line,
+                    pos.column,
+                    "place.street",
+                    f"街道“{street}”不属于区“{district}”，而属于{owner}",
+                    "检查 place.district 和 place.street 是否对应（见 data/places.yml）。",
+                    "ref.place",
+                )
             )
         if community:
             expected = street or district
@@ -294,16 +369,25 @@ class _Loader:
                 pos = doc.value_at(("place", "community"))
                 parent_id = parents.get(community, "")
                 parent_name = vocab["_all_places"].names.get(parent_id, parent_id)
-                tip = (f"这个社区在 data/places.yml 中属于 {parent_id}（{parent_name}）："
-                       f"place 中应写 {'street' if vocab['street'].names.get(parent_id) else 'district'}: {parent_id}。")
+                tip = (
+                    f"这个社区在 data/places.yml 中属于 {parent_id}（{parent_name}）："
+                    f"place 中应写 {'street' if vocab['street'].names.get(parent_id) else 'district'}: {parent_id}。"
+                )
                 out.append(
-                    Diagnostic(doc.display, pos.line, pos.column, "place.community",
-                               f"社区“{community}”不属于{'街道' if street else '区'}“{expected}”", tip, "ref.place")
+                    Diagnostic(
+                        doc.display,
+                        pos.line,
+                        pos.column,
+                        "place.community",
+                        f"社区“{community}”不属于{'街道' if street else '区'}“{expected}”",
+                        tip,
+                        "ref.place",
+                    )
                 )
 
-    _place_parents: dict[str, str] = {}
-
-    def place_parents(self, places: YamlDocument | None) -> dict[str, str]:
+    @staticmethod
+    def place_parents(places: YamlDocument | None) -> dict[str, str]:
+        """Each street's district and each community's street (or district)."""
         parents: dict[str, str] = {}
         for cpath, city in _items(places, "cities"):
             for dpath, district in _items_in(city, cpath, "districts"):
@@ -328,19 +412,38 @@ class _Loader:
                     continue
                 pos = doc.value_at(("aliases", i))
                 if alias == stem:
-                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"aliases[{i}]",
-                                          "别名与案例自己的 id 相同", "删除这一项：aliases 只写旧 id。", "id.alias"))
+                    out.append(
+                        Diagnostic(
+                            doc.display,
+                            pos.line,
+                            pos.column,
+                            f"aliases[{i}]",
+                            "别名与案例自己的 id 相同",
+                            "删除这一项：aliases 只写旧 id。",
+                            "id.alias",
+                        )
+                    )
                 elif alias in owner:
                     other = owner[alias]
                     kind = "id" if other[2] == ("id",) else "别名"
-                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"aliases[{i}]",
-                                          f"别名“{alias}”已被 {other[1].display} 用作{kind}",
-                                          "一个旧网址只能跳转到一个案例：删除或更换这个别名。", "id.duplicate"))
+                    out.append(
+                        Diagnostic(
+                            doc.display,
+                            pos.line,
+                            pos.column,
+                            f"aliases[{i}]",
+                            f"别名“{alias}”已被 {other[1].display} 用作{kind}",
+                            "一个旧网址只能跳转到一个案例：删除或更换这个别名。",
+                            "id.duplicate",
+                        )
+                    )
                 else:
                     owner[alias] = (stem, doc, ("aliases", i))
-        current = refs.Vocabulary("案例", "cases/", {
-            s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()
-        })
+        current = refs.Vocabulary(
+            "案例",
+            "cases/",
+            {s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()},
+        )
         for stem, doc in cases.items():
             related = doc.data.get("related") if isinstance(doc.data, dict) else None
             for i, rid in enumerate(related if isinstance(related, list) else []):
@@ -348,12 +451,30 @@ class _Loader:
                     continue
                 pos = doc.value_at(("related", i))
                 if rid == stem:
-                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"related[{i}]",
-                                          "相关案例不能是自己", "删除这一项。", "ref.self"))
+                    out.append(
+                        Diagnostic(
+                            doc.display,
+                            pos.line,
+                            pos.column,
+                            f"related[{i}]",
+                            "相关案例不能是自己",
+                            "删除这一项。",
+                            "ref.self",
+                        )
+                    )
                 elif rid not in cases and rid in owner:
                     new = owner[rid][0]
-                    out.append(Diagnostic(doc.display, pos.line, pos.column, f"related[{i}]",
-                                          f"“{rid}”是旧 id，案例现在的 id 是 {new}", f"改为 {new}。", "ref.alias"))
+                    out.append(
+                        Diagnostic(
+                            doc.display,
+                            pos.line,
+                            pos.column,
+                            f"related[{i}]",
+                            f"“{rid}”是旧 id，案例现在的 id 是 {new}",
+                            f"改为 {new}。",
+                            "ref.alias",
+                        )
+                    )
                 else:
                     out.extend(refs.unknown(doc, ("related", i), rid, current))
 
@@ -363,6 +484,13 @@ def _items_in(parent: dict[str, Any], base: tuple, key: str) -> list[tuple[tuple
     if not isinstance(node, list):
         return []
     return [((*base, key, i), item) for i, item in enumerate(node) if isinstance(item, dict)]
+
+
+def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A Chinese name where an id belongs fails both the slug pattern and the reference check;
+    keep only the reference error, whose hint names the right id."""
+    refs_at = {(d.file, d.line, d.column) for d in diagnostics if d.code == "ref.unknown"}
+    return [d for d in diagnostics if not (d.code == "schema.pattern" and (d.file, d.line, d.column) in refs_at)]
 
 
 def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
@@ -377,7 +505,7 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
         return LoadResult(None, loader.diagnostics, 0)
     data = loader.load_data()
     vocab = loader.vocabularies(data)
-    loader._place_parents = loader.place_parents(data["places"])
+    loader.place_parent = loader.place_parents(data["places"])
     loader.check_data(data, vocab)
     loader.stray_files()
 
@@ -394,8 +522,15 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
             continue
         if path.stem in case_docs:
             loader.diagnostics.append(
-                Diagnostic(doc.display, 1, 1, "id", f"案例 id“{path.stem}”重复：{case_docs[path.stem].display} 已使用",
-                           "每个案例的文件名（即 id）必须唯一。", "id.duplicate")
+                Diagnostic(
+                    doc.display,
+                    1,
+                    1,
+                    "id",
+                    f"案例 id“{path.stem}”重复：{case_docs[path.stem].display} 已使用",
+                    "每个案例的文件名（即 id）必须唯一。",
+                    "id.duplicate",
+                )
             )
             continue
         case_docs[path.stem] = doc
@@ -403,13 +538,18 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
         loader.check_case(path, doc, vocab)
     loader.check_across_cases(case_docs)
 
-    diagnostics = loader.diagnostics
+    diagnostics = _drop_shadowed(loader.diagnostics)
     if wanted is not None:
         keep = {project.display(p) for p in wanted} | {project.display(project.data_file(n)) for n in DATA_FILES}
         dirs = [project.display(p).rstrip("/") + "/" for p in wanted if p.is_dir()]
         diagnostics = [d for d in diagnostics if d.file in keep or d.file.startswith(("data/", *dirs))]
-        files_checked = len({project.display(p) for p in case_paths.values()
-                             if project.display(p) in keep or project.display(p).startswith(tuple(dirs))})
+        files_checked = len(
+            {
+                project.display(p)
+                for p in case_paths.values()
+                if project.display(p) in keep or project.display(p).startswith(tuple(dirs))
+            }
+        )
         files_checked += len(DATA_FILES)
     else:
         files_checked = loader.files_checked
@@ -420,8 +560,12 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
 
 
-def build(data: dict[str, YamlDocument | None], cases: dict[str, YamlDocument], project: Project,
-          schema_version: str) -> Casebook:
+def build(
+    data: dict[str, YamlDocument | None],
+    cases: dict[str, YamlDocument],
+    project: Project,
+    schema_version: str,
+) -> Casebook:
     def raw(name: str) -> dict[str, Any]:
         doc = data[name]
         assert doc is not None  # load() only builds when every data file loaded cleanly
@@ -433,9 +577,6 @@ def build(data: dict[str, YamlDocument | None], cases: dict[str, YamlDocument], 
         places=Places.build(raw("places")),
         sources={s["id"]: Source.build(s) for s in raw("sources")["sources"]},
         themes={t["id"]: Theme(t["id"], t["name"], t["description"]) for t in raw("themes")["themes"]},
-        cases={
-            stem: Case.build(doc.data, doc.display)
-            for stem, doc in sorted(cases.items())
-        },
+        cases={stem: Case.build(doc.data, doc.display) for stem, doc in sorted(cases.items())},
         schema_version=schema_version,
     )

@@ -206,13 +206,15 @@ class Places:
         out = []
         for pid in self.order:
             p = self.by_id[pid]
-            if parent.level == "city" and p.level == "district" and p.city == parent.id:
-                out.append(p)
-            elif parent.level == "district" and p.district == parent.id and (
-                p.level == "street" or (p.level == "community" and not p.street)
+            if (
+                (parent.level == "city" and p.level == "district" and p.city == parent.id)
+                or (
+                    parent.level == "district"
+                    and p.district == parent.id
+                    and (p.level == "street" or (p.level == "community" and not p.street))
+                )
+                or (parent.level == "street" and p.level == "community" and p.street == parent.id)
             ):
-                out.append(p)
-            elif parent.level == "street" and p.level == "community" and p.street == parent.id:
                 out.append(p)
         return out
 

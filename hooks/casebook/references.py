@@ -92,9 +92,7 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def date_order(
-    doc: YamlDocument, early: KeyPath, late: KeyPath, message: str, hint: str
-) -> Iterator[Diagnostic]:
+def date_order(doc: YamlDocument, early: KeyPath, late: KeyPath, message: str, hint: str) -> Iterator[Diagnostic]:
     def get(path: KeyPath) -> Any:
         node: Any = doc.data
         for part in path:

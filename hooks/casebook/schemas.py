@@ -92,9 +92,7 @@ class SchemaSet:
 
     @cached_property
     def registry(self) -> Registry:
-        resources = [
-            (doc["$id"], Resource.from_contents(doc)) for doc in self.documents.values()
-        ]
+        resources = [(doc["$id"], Resource.from_contents(doc)) for doc in self.documents.values()]
         return Registry().with_resources(resources)
 
     @cached_property
@@ -111,7 +109,8 @@ class SchemaSet:
         out: list[Diagnostic] = []
         for error in self.validators[name].iter_errors(doc.data):
             out.extend(self._explain(error, doc))
-        return out
+        # jsonschema reports `required` once per missing field, and each report lists them all
+        return list(dict.fromkeys(out))
 
     # -- turning jsonschema errors into sentences --------------------------------------
     def _explain(self, error: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -188,7 +187,12 @@ class SchemaSet:
             yield diag(path, "列表里有重复的项", "删除重复的那一项。")
             return
         if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            word = {"minimum": "不能小于", "maximum": "不能大于", "exclusiveMinimum": "必须大于", "exclusiveMaximum": "必须小于"}
+            word = {
+                "minimum": "不能小于",
+                "maximum": "不能大于",
+                "exclusiveMinimum": "必须大于",
+                "exclusiveMaximum": "必须小于",
+            }
             yield diag(path, f"{word[kind]} {error.validator_value}，实际为 {instance}", hint)
             return
         yield diag(path, f"不符合要求：{error.message}", hint)

@@ -41,11 +41,12 @@ def pages(book: Casebook, settings: SiteSettings) -> list[GeneratedPage]:
         page(urls.PLACES, indexes.places_index(book), "data/places.yml"),
         page(urls.THEMES, indexes.themes_index(book), "data/themes.yml"),
     ]
-    out += [page(urls.pillar(p.id), indexes.pillar_page(book, p), "data/framework.yml")
-            for p in book.framework.pillars]
+    out += [page(urls.pillar(p.id), indexes.pillar_page(book, p), "data/framework.yml") for p in book.framework.pillars]
     out += [page(urls.policy(p), indexes.policy_page(book, p), "data/policies.yml") for p in book.policies]
-    out += [page(urls.place(d.id), indexes.place_page(book, d.id), "data/places.yml")
-            for d in book.places.of_level("district")]
+    out += [
+        page(urls.place(d.id), indexes.place_page(book, d.id), "data/places.yml")
+        for d in book.places.of_level("district")
+    ]
     out += [page(urls.theme(t), indexes.theme_page(book, t), "data/themes.yml") for t in book.themes]
     for case in book.cases_by_title:
         edit = settings.edit_url(case.path)
@@ -64,8 +65,17 @@ def fill_blocks(markdown: str, book: Casebook, src_uri: str, display: str) -> tu
         name = m.group(1)
         if name not in BLOCKS:
             line = markdown.count("\n", 0, m.start()) + 1
-            problems.append(Diagnostic(display, line, 1, "", f"未知的生成块 casebook:{name}",
-                                       "可用的生成块：" + "、".join(BLOCKS), "page.block"))
+            problems.append(
+                Diagnostic(
+                    display,
+                    line,
+                    1,
+                    "",
+                    f"未知的生成块 casebook:{name}",
+                    "可用的生成块：" + "、".join(BLOCKS),
+                    "page.block",
+                )
+            )
             return m.group(0)
         return "\n".join(BLOCKS[name](book, src_uri))
 

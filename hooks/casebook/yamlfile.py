@@ -88,7 +88,7 @@ _SYNTAX_HINTS: list[tuple[str, str, str]] = [
     (
         "mapping values are not allowed here",
         "此处不能出现“: ”",
-        "值里有英文冒号加空格时，请给整个值加引号，例如 title: \"做法: 敲门\"；或者检查上一行的缩进。",
+        '值里有英文冒号加空格时，请给整个值加引号，例如 title: "做法: 敲门"；或者检查上一行的缩进。',
     ),
     (
         "could not find expected ':'",
@@ -97,7 +97,11 @@ _SYNTAX_HINTS: list[tuple[str, str, str]] = [
     ),
     ("found undefined alias", "用了未定义的别名", "不要使用 YAML 的 & 锚点和 * 别名，直接把内容写出来。"),
     ("found unexpected end of stream", "文件意外结束", "检查引号和括号是否成对。"),
-    ("found unknown escape character", "双引号字符串里有无法识别的反斜杠转义", "把 \\ 写成 \\\\，或改用单引号。"),
+    (
+        "found unknown escape character",
+        "双引号字符串里有无法识别的反斜杠转义",
+        "把 \\ 写成 \\\\，或改用单引号。",
+    ),
     (
         "expected <block end>, but found",
         "缩进不一致",
@@ -157,10 +161,11 @@ def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark) if mark else Position(1, 1)
         message, hint = _syntax_message(f"{exc.context or ''} {exc.problem or ''}")
+        lines = text.splitlines()
+        if 0 < pos.line <= len(lines) and "\t" in lines[pos.line - 1]:
+            message, hint = _syntax_message("found character '\\t'")
         detail = (exc.problem or "").strip()
-        return None, [
-            Diagnostic(display, pos.line, pos.column, "", f"{message}（{detail}）", hint, "yaml.syntax")
-        ]
+        return None, [Diagnostic(display, pos.line, pos.column, "", f"{message}（{detail}）", hint, "yaml.syntax")]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         return None, [
             Diagnostic(display, 1, 1, "", f"无法读取 YAML（{exc}）", "删除文件里的不可见控制字符。", "yaml.syntax")
@@ -170,13 +175,14 @@ def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic
     if root is None:
         return None, [Diagnostic(display, 1, 1, "", "文件是空的", "从模板复制一个案例开始。", "yaml.empty")]
     doc = YamlDocument(display, None)
-    seen: set[int] = set()
+    walker = _Walker(doc)
     try:
-        doc.data = _walk(root, (), doc, seen, 0)
-    except _Problem as p:
-        return None, [
-            Diagnostic(display, p.position.line, p.position.column, field_path(p.path), p.message, p.hint, p.code)
-        ]
+        doc.data = walker.walk(root, (), 0)
+    except _Problem as p:  # too big or too deep: nothing after it can be trusted
+        walker.problems.append(p)
+        return None, walker.diagnostics()
+    if walker.problems:
+        return doc, walker.diagnostics()
     return doc, []
 
 
@@ -206,59 +212,113 @@ def load_file(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
 
 _YAML11_HINT = (
     "YAML 会把不加引号的 yes/no/on/off 读成真假值，把 0123、1_000 读成数字，把 2018-09-18 读成日期："
-    "这里要的是文字，请给值加上引号，例如 \"no\"。"
+    '这里要的是文字，请给值加上引号，例如 "no"。'
 )
 
 
-def _walk(node: yaml.Node, path: KeyPath, doc: YamlDocument, seen: set[int], depth: int) -> Any:
-    if id(node) in seen:
-        raise _Problem(
-            _pos(node.start_mark), path, "使用了 YAML 锚点/别名（& 和 *）", "不支持锚点和别名：请把内容直接写出来。", "yaml.alias"
-        )
-    seen.add(id(node))
-    if len(seen) > MAX_NODES or depth > MAX_DEPTH:
-        raise _Problem(_pos(node.start_mark), path, "内容层数或条目过多", "检查是否粘贴了不相关的内容。", "yaml.size")
-    doc.values[path] = _pos(node.start_mark)
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, path, doc)
-    if isinstance(node, yaml.SequenceNode):
-        _plain_tag(node, "tag:yaml.org,2002:seq", path)
-        return [_walk(child, (*path, i), doc, seen, depth + 1) for i, child in enumerate(node.value)]
-    _plain_tag(node, "tag:yaml.org,2002:map", path)
-    out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _Problem(_pos(key_node.start_mark), path, "使用了 YAML 合并键（<<）", "请把字段直接写出来。", "yaml.alias")
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _Problem(_pos(key_node.start_mark), path, "字段名必须是文字", "", "yaml.key")
-        key = key_node.value
-        if key in out:
-            first = doc.keys[(*path, key)]
+class _Walker:
+    """Nodes to data. Problems are collected, not raised, so one run reports them all."""
+
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.problems: list[_Problem] = []
+
+    def diagnostics(self) -> list[Diagnostic]:
+        d = self.doc.display
+        return [
+            Diagnostic(d, p.position.line, p.position.column, field_path(p.path), p.message, p.hint, p.code)
+            for p in self.problems
+        ]
+
+    def walk(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        if id(node) in self.seen:
+            # An alias: report the first, and never expand any (that is how "billion laughs" explodes).
+            if not any(p.code == "yaml.alias" for p in self.problems):
+                # The alias node is the anchored node itself: its mark is the anchor's, so point
+                # at the container that holds the alias instead.
+                where = self.doc.value_at(path[:-1]) if path else _pos(node.start_mark)
+                self.problems.append(
+                    _Problem(
+                        where,
+                        path,
+                        "使用了 YAML 锚点/别名（& 和 *）",
+                        "不支持锚点和别名：请把内容直接写出来。",
+                        "yaml.alias",
+                    )
+                )
+            return None
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES or depth > MAX_DEPTH:
             raise _Problem(
-                _pos(key_node.start_mark),
-                (*path, key),
-                f"字段重复出现（第一次在第 {first.line} 行）",
-                "同一个字段只能写一次：删掉其中一个，或者把内容合并。",
-                "yaml.duplicate-key",
+                _pos(node.start_mark), path, "内容层数或条目过多", "检查是否粘贴了不相关的内容。", "yaml.size"
             )
-        doc.keys[(*path, key)] = _pos(key_node.start_mark)
-        out[key] = _walk(value_node, (*path, key), doc, seen, depth + 1)
-    return out
+        self.doc.values[path] = _pos(node.start_mark)
+        try:
+            if isinstance(node, yaml.ScalarNode):
+                return _scalar(node, path, self.doc)
+            if isinstance(node, yaml.SequenceNode):
+                _plain_tag(node, "tag:yaml.org,2002:seq", path)
+                return [self.walk(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            _plain_tag(node, "tag:yaml.org,2002:map", path)
+        except _Problem as p:
+            self.problems.append(p)
+            return None
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(
+                    _Problem(
+                        _pos(key_node.start_mark),
+                        path,
+                        "使用了 YAML 合并键（<<）",
+                        "请把字段直接写出来。",
+                        "yaml.alias",
+                    )
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(_Problem(_pos(key_node.start_mark), path, "字段名必须是文字", "", "yaml.key"))
+                continue
+            key = key_node.value
+            if key in out:
+                first = self.doc.keys[(*path, key)]
+                self.problems.append(
+                    _Problem(
+                        _pos(key_node.start_mark),
+                        (*path, key),
+                        f"字段重复出现（第一次在第 {first.line} 行）",
+                        "同一个字段只能写一次：删掉其中一个，或者把内容合并。",
+                        "yaml.duplicate-key",
+                    )
+                )
+                continue  # the first one stands; its position stays the one recorded
+            self.doc.keys[(*path, key)] = _pos(key_node.start_mark)
+            out[key] = self.walk(value_node, (*path, key), depth + 1)
+        return out
 
 
 def _plain_tag(node: yaml.Node, expected: str, path: KeyPath) -> None:
     if node.tag != expected:
-        raise _Problem(_pos(node.start_mark), path, f"不支持的 YAML 标签 {node.tag}", "删除 !! 或 ! 开头的标签。", "yaml.tag")
-
+        raise _Problem(
+            _pos(node.start_mark),
+            path,
+            f"不支持的 YAML 标签 {node.tag}",
+            "删除 !! 或 ! 开头的标签。",
+            "yaml.tag",
+        )
 
 
 def _scalar(node: yaml.ScalarNode, path: KeyPath, doc: YamlDocument) -> Any:
     tag = node.tag
     if tag not in _SCALAR_TAGS:
-        raise _Problem(_pos(node.start_mark), path, f"不支持的 YAML 标签 {tag}", "删除 !! 或 ! 开头的标签。", "yaml.tag")
-    if tag == _STR:
-        return node.value
-    if tag == "tag:yaml.org,2002:timestamp":
+        raise _Problem(
+            _pos(node.start_mark), path, f"不支持的 YAML 标签 {tag}", "删除 !! 或 ! 开头的标签。", "yaml.tag"
+        )
+    if tag in (_STR, "tag:yaml.org,2002:timestamp"):
         # Dates stay the text the editor wrote; the schema's date format judges them.
         return node.value
     try:
@@ -272,7 +332,7 @@ def _scalar(node: yaml.ScalarNode, path: KeyPath, doc: YamlDocument) -> Any:
             value = None
     except (ConstructorError, ValueError):
         return node.value
-    if node.style is None:
+    if not node.style:  # plain: the C composer says "", the Python one None
         doc.coerced[path] = node.value
     return value
 

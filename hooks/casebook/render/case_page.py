@@ -72,12 +72,15 @@ def render_case(book: Casebook, case: Case, *, edit_url: str = "") -> str:
         ("主题", [link(book.themes[t].name, here, urls.theme(t)) for t in case.themes]),
     ]
     year = book.year(case)
-    when = date_zh(case.period_start) + ("—" + date_zh(case.period_end) if case.period_end else "起") \
-        if case.period_start else (f"{year}年见报" if year else "")
+    when = (
+        date_zh(case.period_start) + ("—" + date_zh(case.period_end) if case.period_end else "起")
+        if case.period_start
+        else (f"{year}年见报" if year else "")
+    )
     out.append('<dl class="cb-meta" markdown>')
     for label, items in meta:
         if items:
-            out += [f"<dt>{label}</dt>", f'<dd markdown>{"　".join(items)}</dd>']
+            out += [f"<dt>{label}</dt>", f"<dd markdown>{'　'.join(items)}</dd>"]
     if when:
         out += ["<dt>时间</dt>", f"<dd>{attr(when)}</dd>"]
     out += ["</dl>", ""]
@@ -91,8 +94,12 @@ def render_case(book: Casebook, case: Case, *, edit_url: str = "") -> str:
             out += [f"## {label} {{#{key}}}", "", body.strip(), ""]
 
     if case.keywords:
-        out += ['<p class="cb-keywords"><span>关键词</span> ' + " ".join(
-            f'<span class="cb-keyword">{attr(k)}</span>' for k in case.keywords) + "</p>", ""]
+        out += [
+            '<p class="cb-keywords"><span>关键词</span> '
+            + " ".join(f'<span class="cb-keyword">{attr(k)}</span>' for k in case.keywords)
+            + "</p>",
+            "",
+        ]
 
     if case.quotes:
         out += ["## 原话 {#quotes}", ""]
@@ -131,4 +138,3 @@ def render_case(book: Casebook, case: Case, *, edit_url: str = "") -> str:
     footer.append(f"记录文件 `{case.path}`")
     out += [f'<p class="cb-record" markdown>{" · ".join(footer)}</p>', ""]
     return "\n".join(out)
-

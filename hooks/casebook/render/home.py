@@ -30,8 +30,10 @@ def stats(book: Casebook, here: str) -> list[str]:
 def newest(book: Casebook, here: str, count: int = 6) -> list[str]:
     out = []
     for c in book.newest[:count]:
-        out.append(f"- {link(c.title, here, urls.case(c.id))}　<small>{md(place_label(book, c))} · "
-                   f"收录于 {date_zh(c.added)}</small>")
+        out.append(
+            f"- {link(c.title, here, urls.case(c.id))}　<small>{md(place_label(book, c))} · "
+            f"收录于 {date_zh(c.added)}</small>"
+        )
     return [*out, ""]
 
 

@@ -32,16 +32,15 @@ def levels_diagram(element: Element) -> list[str]:
         f'<ol class="cb-levels" aria-label="{attr(element.title)}：自上而下 {n} 级">',
         *rows,
         "</ol>",
-        f"<figcaption>{attr(element.title)}："
-        + " → ".join(attr(i.name) for i in element.items)
-        + "</figcaption>",
+        f"<figcaption>{attr(element.title)}：" + " → ".join(attr(i.name) for i in element.items) + "</figcaption>",
         "</figure>",
         "",
     ]
 
 
 def element_block(element: Element, heading: str = "###") -> list[str]:
-    out = [f"{heading} {md(element.title)} {{#{element.id}}}", ""]
+    title_class = " .cb-saying" if element.kind == "saying" else ""
+    out = [f"{heading} {md(element.title)} {{#{element.id}{title_class}}}", ""]
     if element.description:
         out += [element.description.strip(), ""]
     if element.kind == "levels":
@@ -50,10 +49,12 @@ def element_block(element: Element, heading: str = "###") -> list[str]:
         for item in element.items:
             out.append(f"- **{md(item.name)}**" + (f"：{md(item.note)}" if item.note else ""))
         out.append("")
-    else:  # a saying
+    else:  # a saying: the words themselves are the point, shown large once
         for item in element.items:
-            out += [f'<p class="cb-saying">{attr(item.name)}</p>'] + ([md(item.note)] if item.note else [])
-        out.append("")
+            if item.name != element.title:
+                out += [f'<p class="cb-saying">{attr(item.name)}</p>', ""]
+            if item.note:
+                out += [md(item.note), ""]
     return out
 
 
@@ -85,8 +86,12 @@ def framework_index(book: Casebook) -> str:
     fw = book.framework
     here = urls.FRAMEWORK
     out = _front(f"“{fw.name}”框架", fw.summary[:120]) + [f"# {md(fw.title)}", "", fw.summary.strip(), ""]
-    out += ['<p class="cb-big-number" aria-hidden="true">' + "".join(
-        f'<span title="{attr(p.title)}">{attr(p.number)}</span>' for p in fw.pillars) + "</p>", ""]
+    out += [
+        '<p class="cb-big-number" aria-hidden="true">'
+        + "".join(f'<span title="{attr(p.title)}">{attr(p.number)}</span>' for p in fw.pillars)
+        + "</p>",
+        "",
+    ]
     out += pillar_cards(book, here)
     if fw.promise:
         out += ["## 也是一份承诺 {#promise}", "", md(fw.promise_intro), ""]
@@ -137,7 +142,9 @@ def policies_index(book: Casebook) -> str:
     out += ["| 名称 | 类别 | 案例数 |", "| --- | --- | --- |"]
     for p in book.policies.values():
         parent = f"（属于{link(book.policies[p.parent].name, here, urls.policy(p.parent))}）" if p.parent else ""
-        out.append(f"| {link(p.name, here, urls.policy(p.id))}{parent} | {md(p.kind)} | {len(book.by_policy.get(p.id, []))} |")
+        out.append(
+            f"| {link(p.name, here, urls.policy(p.id))}{parent} | {md(p.kind)} | {len(book.by_policy.get(p.id, []))} |"
+        )
     return "\n".join([*out, ""])
 
 
@@ -168,7 +175,12 @@ def places_index(book: Casebook) -> str:
     out = _front("地区") + ["# 地区", "", "按市、区、街道和社区查找案例。", ""]
     for city in book.places.of_level("city"):
         n = len(book.by_place.get(city.id, []))
-        out += [f"## {md(city.name)} {{#{city.id}}}", "", f"{md(city.province)}{md(city.name)}，{n} 个案例。", ""]
+        out += [
+            f"## {md(city.name)} {{#{city.id}}}",
+            "",
+            f"{md(city.province)}{md(city.name)}，{n} 个案例。",
+            "",
+        ]
         out += ["| 区 | 街道和社区 | 案例数 |", "| --- | --- | --- |"]
         for d in book.places.children(city):
             subs = "、".join(md(p.name) for p in _descendants(book, d))
@@ -231,7 +243,9 @@ def themes_index(book: Casebook) -> str:
     out = _front("主题") + ["# 主题", "", "按主题查找案例。", ""]
     out += ["| 主题 | 说明 | 案例数 |", "| --- | --- | --- |"]
     for t in book.themes.values():
-        out.append(f"| {link(t.name, here, urls.theme(t.id))} | {md(t.description)} | {len(book.by_theme.get(t.id, []))} |")
+        out.append(
+            f"| {link(t.name, here, urls.theme(t.id))} | {md(t.description)} | {len(book.by_theme.get(t.id, []))} |"
+        )
     return "\n".join([*out, ""])
 
 
@@ -249,8 +263,13 @@ def theme_page(book: Casebook, theme_id: str) -> str:
 def cases_index(book: Casebook) -> str:
     here = urls.CASES
     out = _front("全部案例", f"共 {len(book.cases)} 个基层治理案例")
-    out += ["# 全部案例", "", f"共 {len(book.cases)} 个案例，按标题排列。也可以按"
-            f"{link('框架', here, urls.FRAMEWORK)}、{link('地区', here, urls.PLACES)}、"
-            f"{link('主题', here, urls.THEMES)}或{link('政策', here, urls.POLICIES)}查找。", ""]
+    out += [
+        "# 全部案例",
+        "",
+        f"共 {len(book.cases)} 个案例，按标题排列。也可以按"
+        f"{link('框架', here, urls.FRAMEWORK)}、{link('地区', here, urls.PLACES)}、"
+        f"{link('主题', here, urls.THEMES)}或{link('政策', here, urls.POLICIES)}查找。",
+        "",
+    ]
     out += case_table(book, book.cases_by_title, here)
     return "\n".join(out)

@@ -20,13 +20,13 @@ def case_card(book: Casebook, case: Case, here: str) -> list[str]:
     lines = [
         f"-   {link(case.title, here, urls.case(case.id))}",
         "",
-        f"    <span class=\"cb-card-meta\">{' · '.join(bits)}</span>",
+        f'    <span class="cb-card-meta">{" · ".join(bits)}</span>',
         "",
         f"    {md(case.summary)}",
     ]
     if case.figures:
         f = case.figures[0]
-        lines += ["", f"    <span class=\"cb-card-fig\">**{md(f.display)}** {md(f.label)}</span>"]
+        lines += ["", f'    <span class="cb-card-fig">**{md(f.display)}** {md(f.label)}</span>']
     return [*lines, ""]
 
 

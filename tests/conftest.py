@@ -1,0 +1,131 @@
+"""Shared fixtures: copies of the real project to break, a real strict build, a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_PARTS = ("cases", "data", "docs", "mkdocs.yml", "hooks/casebook_hook.py")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def copy_project(dest: Path) -> Path:
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway copy of the real project, to break in one test."""
+    return copy_project(tmp_path / "project")
+
+
+def casebook(*args: str, cwd: Path) -> Run:
+    """The real command line, as an editor runs it."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "casebook", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def mkdocs_build(project_dir: Path, site_dir: Path) -> Run:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based line of the first line containing needle: tests locate errors by content."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project, built once with --strict."""
+    out = tmp_path_factory.mktemp("site")
+    run = mkdocs_build(ROOT, out)
+    assert run.code == 0, run.text
+    assert "WARNING" not in run.text, run.text
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    reason = ""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (Debian package 'chromium')"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:  # pragma: no cover - playwright is a pinned test dependency
+            reason = "playwright is not installed"
+    if reason:
+        if os.environ.get("CASEBOOK_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests must run here (CASEBOOK_REQUIRE_BROWSER is set) but {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

@@ -1,0 +1,209 @@
+"""A strict build of the real project, and what its pages say."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, mkdocs_build
+
+CASE_IDS = sorted(p.stem for p in (ROOT / "cases").glob("*.yml"))
+
+
+def page(site: Path, path: str) -> str:
+    file = site / path / "index.html" if not path.endswith(".html") else site / path
+    assert file.is_file(), f"{path} was not built"
+    return file.read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    """Visible text of the article, without tags, to check facts as a reader sees them."""
+    body = html.split('<article class="md-content__inner md-typeset">', 1)[-1].split("</article>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_every_case_has_its_permanent_page(site: Path, case_id: str) -> None:
+    html = page(site, f"cases/{case_id}")
+    for anchor in ('id="background"', 'id="practice"', 'id="results"', 'id="sources"'):
+        assert anchor in html
+    assert "[J]. 党员生活, 2018(8)" in html
+    assert f"/edit/main/cases/{case_id}.yml" in html
+
+
+FACTS = {
+    "hongshan-jiexiao-qianshou": [
+        "458",
+        "511",
+        "180余次",
+        "多于 180次",
+        "159",
+        "需求清单",
+        "资源清单",
+        "社区共建项目清单",
+        "何春涛",
+        "武昌工学院网站",
+        "张家湾街光霞社区",
+    ],
+    "qinghe-ju-tiantian-qiaomen": [
+        "天天敲门十八法",
+        "高空抛物",
+        "乱搭乱盖",
+        "乱牵乱晒",
+        "养鸡种菜",
+        "请问您家有什么需要我们帮忙的",
+        "长江网",
+        "青山区",
+    ],
+    "jiangxin-yuan-shequ-wenhua": [
+        "七色楼道文化",
+        "社区之歌",
+        "江欣苑故事",
+        "尊师敬老团年宴",
+        "赛家风演讲比赛",
+        "长江日报",
+        "汉阳区",
+    ],
+    "jinyinhu-hongse-wuye-waiyu-ban": [
+        "2017年9月18日",
+        "20余人",
+        "38人",
+        "董燕明",
+        "黄秀梅",
+        "老漂族",
+        "碧海社区",
+        "红色物业",
+    ],
+    "dongting-wuhan-weilinli": [
+        "武汉·微邻里",
+        "网格群聊",
+        "张忻欣",
+        "赵女士",
+        "退休",
+        "小事不出网格、大事不出社区",
+        "武昌区",
+    ],
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(FACTS))
+def test_case_pages_carry_the_article_facts(site: Path, case_id: str) -> None:
+    text = text_of(page(site, f"cases/{case_id}"))
+    missing = [fact for fact in FACTS[case_id] if fact not in text]
+    assert not missing, f"{case_id} lacks {missing}"
+
+
+def test_figure_panel_keeps_qualifier_and_anchor(site: Path) -> None:
+    html = page(site, "cases/hongshan-jiexiao-qianshou")
+    panel = html.split('class="cb-figures"', 1)[1].split('<h2 id="background"', 1)[0]
+    assert '<span class="cb-fig-num">180</span><span class="cb-fig-qual">余</span>' in panel
+    assert 'id="lianxi-huiyi"' in panel
+
+
+def test_framework_pages(site: Path) -> None:
+    overview = text_of(page(site, "framework"))
+    for words in ("一沙一石", "一生一世", "工作力量全进入", "服务过程全评价", "政务服务", "党员服务"):
+        assert words in overview
+    pillar = page(site, "framework/dadangwei")
+    diagram = pillar.split('<ol class="cb-levels"', 1)[1].split("</ol>", 1)[0]
+    assert re.findall(r'cb-level-name">([^<]+)<', diagram) == [
+        "街道大工委",
+        "社区大党委",
+        "网格党支部",
+        "楼栋党小组",
+        "党员中心户",
+    ]
+    assert "洪山区“街校牵手”行动" in pillar
+    for pid in ("sanzhi", "xinxihua", "siquan"):
+        assert "cases/" in page(site, f"framework/{pid}")
+
+
+def test_home_shows_pillars_counts_and_newest(site: Path) -> None:
+    text = text_of(page(site, ""))
+    assert f"{len(CASE_IDS)} 个案例" in text
+    for title in ("强化社区大党委区域领导核心地位", "建立“四全”服务机制", "青山区青和居“天天敲门组”"):
+        assert title in text
+    assert "<!-- casebook:" not in page(site, "")
+
+
+def test_policy_place_and_theme_pages(site: Path) -> None:
+    assert "碧海红色物业老年人外语班" in text_of(page(site, "policies/hongse-wuye"))
+    assert "红色物业" in text_of(page(site, "policies/hongse-yinqing"))
+    assert "在全国率先出台" in text_of(page(site, "policies/shequ-dangzuzhi-lingdao-guiding"))
+    district = text_of(page(site, "places/dongxihu"))
+    assert "金银湖街" in district and "碧海社区" in district and "碧海红色物业老年人外语班" in district
+    places = text_of(page(site, "places"))
+    assert all(name in places for name in ("洪山区", "青山区", "汉阳区", "东西湖区", "武昌区"))
+    assert "碧海红色物业老年人外语班" in text_of(page(site, "themes/weilao-fuwu"))
+
+
+def test_cases_are_not_in_the_navigation(site: Path) -> None:
+    html = page(site, "about")
+    nav = html.split('class="md-nav md-nav--primary', 1)[1].split("</nav>", 1)[0]
+    assert "cases/qinghe-ju" not in nav
+    assert len(html) < 60_000
+
+
+def test_search_index_holds_every_case(site: Path) -> None:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"] for d in docs}
+    assert {f"cases/{c}/" for c in CASE_IDS} <= locations
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source") and a.get("src"):
+            self.loaded.append(str(a["src"]))
+        if tag == "link" and a.get("rel") in ("stylesheet", "preload", "preconnect", "icon") and a.get("href"):
+            self.loaded.append(str(a["href"]))
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    for html_file in site.rglob("*.html"):
+        parser = _Refs()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        external = [u for u in parser.loaded if re.match(r"^(https?:)?//", u)]
+        assert not external, f"{html_file.relative_to(site)} loads {external}"
+    for css in site.rglob("*.css"):
+        assert "fonts.googleapis" not in css.read_text(encoding="utf-8")
+
+
+def test_nothing_is_generated_into_docs() -> None:
+    generated = {"cases", "framework", "policies", "places", "themes"}
+    assert not generated & {p.name for p in (ROOT / "docs").iterdir()}
+
+
+def test_a_generated_page_shadowed_by_docs_fails_the_build(project: Path, tmp_path: Path) -> None:
+    (project / "docs" / "cases").mkdir()
+    (project / "docs" / "cases" / "index.md").write_text("# 手写\n", encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.code != 0 and "与生成的页面重名" in run.text
+
+
+def test_a_new_case_appears_everywhere(project: Path, tmp_path: Path) -> None:
+    src = (project / "cases" / "dongting-wuhan-weilinli.yml").read_text(encoding="utf-8")
+    new = (
+        src.replace("id: dongting-wuhan-weilinli", "id: dongting-ceshi-anli").replace(
+            "related:", "aliases: []\nrelated:"
+        )
+        if "related:" in src
+        else src.replace("id: dongting-wuhan-weilinli", "id: dongting-ceshi-anli")
+    )
+    new = re.sub(r"(?m)^title: .*$", "title: 东亭社区复制案例", new)
+    (project / "cases" / "dongting-ceshi-anli.yml").write_text(new, encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.code == 0, run.text
+    site = tmp_path / "site"
+    assert "东亭社区复制案例" in page(site, "cases/dongting-ceshi-anli")
+    assert "东亭社区复制案例" in page(site, "cases")
+    assert "东亭社区复制案例" in page(site, "places/wuchang")
+    assert "东亭社区复制案例" in page(site, "framework/siquan")
