@@ -1,5 +1,6 @@
-"""MkDocs adapter for the casebook core: load and check records, add the generated pages in
-memory, fill the home page's blocks, and prove after the build that every case was published.
+"""MkDocs adapter for the casebook core: load and check records, add the generated pages and
+files in memory, fill the home page's blocks, and prove after the build that every case was
+published.
 
 All domain logic lives in the `casebook` package; this file only translates between it and
 MkDocs' event API, so another site generator can reuse the core unchanged.
@@ -8,6 +9,7 @@ MkDocs' event API, so another site generator can reuse the core unchanged.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,7 +21,7 @@ from casebook.diagnostics import format_text
 from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.publish import check_site
-from casebook.site import SiteSettings, fill_blocks, pages
+from casebook.site import files, fill_blocks, pages
 
 log = logging.getLogger("mkdocs.hooks.casebook")
 _state: dict[str, object] = {}
@@ -31,6 +33,12 @@ def _book() -> Casebook:
     return book
 
 
+def _project() -> Project:
+    project = _state.get("project")
+    assert isinstance(project, Project)
+    return project
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = Project(Path(config.config_file_path).parent)
     result = load(project)
@@ -39,14 +47,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.warning(d.text())
     if not result.ok or result.casebook is None:
         raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
-    _state.update(book=result.casebook, project=project)
-    log.info("casebook: %d 个案例已通过检查", len(result.casebook.cases))
+    book = result.casebook
+    book.site = book.site.with_env(dict(os.environ))
+    # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
+    if not config.site_url:
+        config.site_url = book.site.url
+    _state.update(book=book, project=project, edits={})
+    log.info("casebook: %d 个案例已通过检查", len(book.cases))
     return config
 
 
-def _settings(config: MkDocsConfig) -> SiteSettings:
-    extra = config.extra.get("casebook") or {}
-    return SiteSettings(repo_url=str(extra.get("repo_url") or ""), branch=str(extra.get("branch") or "main"))
+def on_files(files_: Files, config: MkDocsConfig) -> Files:
+    book, project = _book(), _project()
+    edits: dict[str, str] = {}
+    for page in pages(book):
+        _add(files_, File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+        edits[page.src_uri] = page.edit_url
+    for item in files(book, project.schema_dir, project.root / ".cache" / "qr"):
+        _add(files_, File.generated(config, item.src_uri, content=item.content))
+    _state["edits"] = edits
+    return files_
+
+
+def _add(files_: Files, file: File) -> None:
+    if files_.get_file_from_path(file.src_uri) is not None:
+        raise PluginError(f"docs/{file.src_uri} 与生成的文件重名：生成的内容不能写在 docs/ 里，请删除这个文件。")
+    files_.append(file)
 
 
 def _docs_path(config: MkDocsConfig, src_uri: str) -> str:
@@ -54,25 +80,14 @@ def _docs_path(config: MkDocsConfig, src_uri: str) -> str:
     return (Path(config.docs_dir).relative_to(root) / src_uri).as_posix()
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    settings = _settings(config)
-    for page in pages(_book(), settings):
-        if files.get_file_from_path(page.src_uri) is not None:
-            raise PluginError(f"docs/{page.src_uri} 与生成的页面重名：生成的页面不能写在 docs/ 里，请删除这个文件。")
-        file = File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.edit_uri = None
-        files.append(file)
-        _state.setdefault("edit", {})[page.src_uri] = page.edit_url  # type: ignore[index]
-    return files
-
-
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    book = _book()
     src = page.file.src_uri
-    filled, problems = fill_blocks(markdown, _book(), src, f"docs/{src}")
+    filled, problems = fill_blocks(markdown, book, src, f"docs/{src}")
     if problems:
         raise PluginError(format_text(problems))
-    edits: dict[str, str] = _state.get("edit", {})  # type: ignore[assignment]
-    page.edit_url = edits.get(src) or _settings(config).edit_url(_docs_path(config, src)) or None
+    edits: dict[str, str] = _state["edits"]  # type: ignore[assignment]
+    page.edit_url = edits.get(src) if src in edits else book.site.edit_url(_docs_path(config, src)) or None
     return filled
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -101,14 +102,35 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served_site(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A static server on 127.0.0.1 for a built site; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+def require_tool(name: str, package: str) -> str:
+    """A system tool the tests need: skipped on a bare machine, a failure in CI."""
+    path = shutil.which(name)
+    if path is None:
+        reason = f"{name} is missing (Debian package '{package}')"
+        if os.environ.get("CASEBOOK_REQUIRE_BROWSER"):
+            pytest.fail(f"{reason}, and CASEBOOK_REQUIRE_BROWSER says the system tools must be here")
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(scope="session")

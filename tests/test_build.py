@@ -186,7 +186,7 @@ def test_a_generated_page_shadowed_by_docs_fails_the_build(project: Path, tmp_pa
     (project / "docs" / "cases").mkdir()
     (project / "docs" / "cases" / "index.md").write_text("# 手写\n", encoding="utf-8")
     run = mkdocs_build(project, tmp_path / "site")
-    assert run.code != 0 and "与生成的页面重名" in run.text
+    assert run.code != 0 and "与生成的文件重名" in run.text
 
 
 def test_a_new_case_appears_everywhere(project: Path, tmp_path: Path) -> None:

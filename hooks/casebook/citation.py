@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Source, SourceRef
+from .model import Case, SiteInfo, Source, SourceRef
 
 
 def source_citation(source: Source, ref: SourceRef | None = None) -> str:
@@ -16,3 +16,11 @@ def source_citation(source: Source, ref: SourceRef | None = None) -> str:
     if ref is not None and ref.page:
         text += f": {ref.page}"
     return text + "."
+
+
+ACCESS_DATE_BLANK = "[引用日期]"
+
+
+def case_citation(site: SiteInfo, case: Case, url: str) -> str:
+    """The case page as an online resource, [EB/OL]; the reader fills in the date of access."""
+    return f"{site.name}. {case.title}[EB/OL]. ({case.last_changed}){ACCESS_DATE_BLANK}. {url}."

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .diagnostics import format_github, format_json, format_text, summary_line
+from .exports import cases_csv, cases_json
 from .loader import Project, load
 
 
@@ -52,6 +54,28 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _export(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    if root is None:
+        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。", file=sys.stderr)
+        return 2
+    result = load(Project(root))
+    if not result.ok or result.casebook is None:
+        print(format_text(result.diagnostics), file=sys.stderr)
+        print("案例记录有错误，没有导出。先运行 casebook validate 修正。", file=sys.stderr)
+        return 1
+    book = result.casebook
+    book.site = book.site.with_env(dict(os.environ))
+    data = cases_json(book).encode("utf-8") if args.format == "json" else cases_csv(book)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"已导出 {len(book.cases)} 个案例到 {args.output}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="casebook", description="基层治理案例库：校验和生成案例记录。")
     p.add_argument("--version", action="version", version=f"casebook {__version__}")
@@ -70,6 +94,17 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
     v.set_defaults(func=_validate)
+    e = sub.add_parser(
+        "export",
+        help="导出全部案例：json 或 csv（与站点 /data/ 下的文件相同）",
+        description="导出全部案例。与站点的 /data/cases.json、/data/cases.csv 内容相同。",
+    )
+    e.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json（默认）或 csv（UTF-8 带 BOM，Excel 可直接打开）"
+    )
+    e.add_argument("--output", "-o", help="写入这个文件（默认输出到屏幕）")
+    e.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
+    e.set_defaults(func=_export)
     return p
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
-from .model import Case, Casebook, Framework, Places, Policy, Source, Theme
+from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
 from .schemas import SchemaSet
 from .yamlfile import YamlDocument, load_file
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATA_FILES = ("framework", "policies", "places", "sources", "themes")
+DATA_FILES = ("site", "framework", "policies", "places", "sources", "themes")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,13 @@ class Project:
 
     def case_files(self) -> list[Path]:
         return sorted(self.cases_dir.glob("*.yml")) if self.cases_dir.is_dir() else []
+
+    @property
+    def collections_dir(self) -> Path:
+        return self.data_dir / "collections"
+
+    def collection_files(self) -> list[Path]:
+        return sorted(self.collections_dir.glob("*.yml")) if self.collections_dir.is_dir() else []
 
 
 @dataclass
@@ -399,6 +406,73 @@ class _Loader:
                     parents[str(com.get("id"))] = str(district.get("id"))
         return parents
 
+    def load_collections(self, cases: dict[str, YamlDocument]) -> dict[str, YamlDocument]:
+        """Lesson collections: each must name cases by their current ids."""
+        out: dict[str, YamlDocument] = {}
+        folder = self.project.collections_dir
+        if folder.is_dir():
+            for entry in sorted(folder.iterdir()):
+                if entry.suffix != ".yml" and not entry.name.startswith("."):
+                    self.diagnostics.append(
+                        Diagnostic(
+                            self.project.display(entry),
+                            1,
+                            1,
+                            "",
+                            "不是 .yml 课程包文件，不会被收录",
+                            "data/collections/ 里只放 .yml 文件。",
+                            "file.stray",
+                        )
+                    )
+        titles = {s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()}
+        current = refs.Vocabulary("案例", "cases/", titles)
+        aliases = self.alias_owner(cases)
+        for path in self.project.collection_files():
+            doc = self.read(path, "collection")
+            if doc is None:
+                continue
+            if not SLUG.match(path.stem):
+                self.diagnostics.append(
+                    Diagnostic(
+                        doc.display,
+                        1,
+                        1,
+                        "",
+                        f"文件名“{path.name}”不是有效的 id",
+                        "文件名只能用小写字母、数字和短横线，例如 dangjian-yinling.yml。",
+                        "id.filename",
+                    )
+                )
+            for item_path, item in _items(doc, "cases"):
+                cid = item.get("case")
+                if isinstance(cid, str) and cid not in cases and cid in aliases:
+                    pos = doc.value_at((*item_path, "case"))
+                    self.diagnostics.append(
+                        Diagnostic(
+                            doc.display,
+                            pos.line,
+                            pos.column,
+                            field_path((*item_path, "case")),
+                            f"“{cid}”是旧 id，案例现在的 id 是 {aliases[cid]}",
+                            f"改为 {aliases[cid]}。",
+                            "ref.alias",
+                        )
+                    )
+                else:
+                    self.diagnostics.extend(refs.unknown(doc, (*item_path, "case"), cid, current))
+            out[path.stem] = doc
+        return out
+
+    @staticmethod
+    def alias_owner(cases: dict[str, YamlDocument]) -> dict[str, str]:
+        owner: dict[str, str] = {}
+        for stem, doc in cases.items():
+            aliases = doc.data.get("aliases") if isinstance(doc.data, dict) else None
+            for alias in aliases if isinstance(aliases, list) else []:
+                if isinstance(alias, str):
+                    owner.setdefault(alias, stem)
+        return owner
+
     def check_across_cases(self, cases: dict[str, YamlDocument]) -> None:
         """Ids, aliases and related links that involve more than one record."""
         out = self.diagnostics
@@ -537,6 +611,7 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
         case_paths[path.stem] = path
         loader.check_case(path, doc, vocab)
     loader.check_across_cases(case_docs)
+    collection_docs = loader.load_collections(case_docs)
 
     diagnostics = _drop_shadowed(loader.diagnostics)
     if wanted is not None:
@@ -556,14 +631,14 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
     diagnostics.sort()
     if errors(loader.diagnostics):
         return LoadResult(None, diagnostics, files_checked, loader.docs)
-    casebook = build(data, case_docs, project, loader.schemas.version())
+    casebook = build(data, case_docs, collection_docs, loader.schemas.version())
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
 
 
 def build(
     data: dict[str, YamlDocument | None],
     cases: dict[str, YamlDocument],
-    project: Project,
+    collections: dict[str, YamlDocument],
     schema_version: str,
 ) -> Casebook:
     def raw(name: str) -> dict[str, Any]:
@@ -578,5 +653,7 @@ def build(
         sources={s["id"]: Source.build(s) for s in raw("sources")["sources"]},
         themes={t["id"]: Theme(t["id"], t["name"], t["description"]) for t in raw("themes")["themes"]},
         cases={stem: Case.build(doc.data, doc.display) for stem, doc in sorted(cases.items())},
+        site=SiteInfo.build(raw("site")),
+        collections={stem: Collection.build(stem, doc.display, doc.data) for stem, doc in collections.items()},
         schema_version=schema_version,
     )

@@ -6,8 +6,7 @@ their constructors trust the shapes they are given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -219,6 +218,67 @@ class Places:
         return out
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """data/site.yml: the published address everything links to, and where records are edited."""
+
+    name: str
+    url: str
+    publisher: str
+    repo_url: str = ""
+    branch: str = "main"
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> SiteInfo:
+        return cls(raw["name"], raw["url"], raw["publisher"], raw.get("repo_url", ""), raw.get("branch", "main"))
+
+    def with_env(self, env: dict[str, str]) -> SiteInfo:
+        """Deployments override the address and the repository without editing data/site.yml."""
+        url = env.get("CASEBOOK_SITE_URL", "").strip() or self.url
+        return replace(
+            self,
+            url=url if url.endswith("/") else url + "/",
+            repo_url=env.get("CASEBOOK_REPO_URL", "").strip().rstrip("/") or self.repo_url,
+        )
+
+    def page_url(self, web_path: str) -> str:
+        return self.url + web_path
+
+    def edit_url(self, path: str) -> str:
+        return f"{self.repo_url}/edit/{self.branch}/{path}" if self.repo_url else ""
+
+
+@dataclass(frozen=True)
+class CollectionItem:
+    case: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A trainer's ordered selection of cases for one lesson (data/collections/<id>.yml)."""
+
+    id: str
+    path: str
+    title: str
+    description: str
+    items: tuple[CollectionItem, ...]
+    audience: str = ""
+    hours: float | None = None
+
+    @classmethod
+    def build(cls, ident: str, path: str, raw: dict[str, Any]) -> Collection:
+        return cls(
+            ident,
+            path,
+            raw["title"],
+            raw["description"],
+            tuple(CollectionItem(i["case"], i["note"]) for i in raw["cases"]),
+            raw.get("audience", ""),
+            raw.get("hours"),
+        )
+
+
 # -- cases -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Figure:
@@ -383,6 +443,8 @@ class Casebook:
     sources: dict[str, Source]
     themes: dict[str, Theme]
     cases: dict[str, Case]
+    site: SiteInfo
+    collections: dict[str, Collection] = field(default_factory=dict)
     schema_version: str = "0"
 
     @cached_property
@@ -446,13 +508,5 @@ class Casebook:
     def children_policies(self, policy_id: str) -> list[Policy]:
         return [p for p in self.policies.values() if p.parent == policy_id]
 
-    def with_cases(self, cases: Iterable[Case]) -> Casebook:
-        return Casebook(
-            self.framework,
-            self.policies,
-            self.places,
-            self.sources,
-            self.themes,
-            {c.id: c for c in cases},
-            self.schema_version,
-        )
+    def collections_with(self, case_id: str) -> list[Collection]:
+        return [c for c in self.collections.values() if any(i.case == case_id for i in c.items)]

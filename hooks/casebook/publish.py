@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .model import Casebook
@@ -28,4 +30,30 @@ def check_site(book: Casebook, site_dir: Path) -> list[str]:
                 problems.append(f"{case.path}: 案例不在搜索索引里")
     else:
         problems.append("没有生成搜索索引 search/search_index.json")
+    problems += _check_exports(book, site_dir)
+    return problems
+
+
+def _check_exports(book: Casebook, site_dir: Path) -> list[str]:
+    """The open data and the feed must hold exactly the cases of the site."""
+    problems = []
+    expected = set(book.cases)
+    try:
+        in_json = {c["id"] for c in json.loads((site_dir / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]}
+        with (site_dir / "data" / "cases.csv").open(encoding="utf-8-sig", newline="") as f:
+            in_csv = {row["id"] for row in csv.DictReader(f)}
+        feed = ET.parse(site_dir / "feed.xml").getroot()
+        in_feed = {
+            e.findtext("{http://www.w3.org/2005/Atom}id", "") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")
+        }
+    except (OSError, ValueError, KeyError, ET.ParseError) as exc:
+        return [f"开放数据或订阅源缺失或无法读取：{exc}"]
+    for name, found in (("data/cases.json", in_json), ("data/cases.csv", in_csv)):
+        if found != expected:
+            problems.append(
+                f"{name} 与 cases/ 不一致：缺少 {sorted(expected - found)}，多出 {sorted(found - expected)}"
+            )
+    missing_feed = [c.id for c in book.cases.values() if not any(u.rstrip("/").endswith("/" + c.id) for u in in_feed)]
+    if missing_feed or len(in_feed) != len(expected):
+        problems.append(f"feed.xml 与 cases/ 不一致：缺少 {missing_feed}")
     return problems

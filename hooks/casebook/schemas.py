@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from .diagnostics import Diagnostic, field_path
 from .yamlfile import YamlDocument, coercion_hint
 
-SCHEMA_NAMES = ("case", "framework", "policies", "places", "sources", "themes")
+SCHEMA_NAMES = ("case", "framework", "policies", "places", "sources", "themes", "site", "collection")
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

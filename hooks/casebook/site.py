@@ -1,25 +1,21 @@
-"""The whole generated part of the site as a list of pages, plus the blocks hand-written pages
-pull in. The MkDocs hook turns these into files; another generator could do the same."""
+"""The whole generated part of the site: pages (Markdown) and files (data, feeds, QR codes,
+redirects), plus the blocks hand-written pages pull in. The MkDocs hook turns these into
+files; another generator could do the same."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .exports import atom_feed, cases_csv, cases_json
 from .model import Casebook
-from .render import indexes, urls
-from .render.case_page import render_case
+from .qr import qr_png
+from .render import collections, indexes, urls
+from .render.case_page import qr_src_uri, render_case
 from .render.home import BLOCKS
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    repo_url: str = ""
-    branch: str = "main"
-
-    def edit_url(self, path: str) -> str:
-        return f"{self.repo_url.rstrip('/')}/edit/{self.branch}/{path}" if self.repo_url else ""
+from .render.redirect import redirect_html
 
 
 @dataclass(frozen=True)
@@ -30,9 +26,15 @@ class GeneratedPage:
     edit_url: str = ""
 
 
-def pages(book: Casebook, settings: SiteSettings) -> list[GeneratedPage]:
+@dataclass(frozen=True)
+class GeneratedFile:
+    src_uri: str
+    content: str | bytes
+
+
+def pages(book: Casebook) -> list[GeneratedPage]:
     def page(src_uri: str, markdown: str, record: str = "") -> GeneratedPage:
-        return GeneratedPage(src_uri, markdown, record, settings.edit_url(record) if record else "")
+        return GeneratedPage(src_uri, markdown, record, book.site.edit_url(record) if record else "")
 
     out = [
         page(urls.FRAMEWORK, indexes.framework_index(book), "data/framework.yml"),
@@ -40,6 +42,7 @@ def pages(book: Casebook, settings: SiteSettings) -> list[GeneratedPage]:
         page(urls.POLICIES, indexes.policies_index(book), "data/policies.yml"),
         page(urls.PLACES, indexes.places_index(book), "data/places.yml"),
         page(urls.THEMES, indexes.themes_index(book), "data/themes.yml"),
+        page(urls.COLLECTIONS, collections.collections_index(book)),
     ]
     out += [page(urls.pillar(p.id), indexes.pillar_page(book, p), "data/framework.yml") for p in book.framework.pillars]
     out += [page(urls.policy(p), indexes.policy_page(book, p), "data/policies.yml") for p in book.policies]
@@ -48,9 +51,31 @@ def pages(book: Casebook, settings: SiteSettings) -> list[GeneratedPage]:
         for d in book.places.of_level("district")
     ]
     out += [page(urls.theme(t), indexes.theme_page(book, t), "data/themes.yml") for t in book.themes]
+    for c in book.collections.values():
+        out += [
+            page(urls.collection(c.id), collections.collection_page(book, c), c.path),
+            page(urls.collection_print(c.id), collections.collection_print(book, c), c.path),
+        ]
     for case in book.cases_by_title:
-        edit = settings.edit_url(case.path)
+        edit = book.site.edit_url(case.path)
         out.append(GeneratedPage(urls.case(case.id), render_case(book, case, edit_url=edit), case.path, edit))
+    return out
+
+
+def files(book: Casebook, schema_dir: Path, qr_cache: Path | None = None) -> list[GeneratedFile]:
+    """Everything that is not a page: open data, the feed, schemas, QR codes and old-URL redirects."""
+    out = [
+        GeneratedFile("data/cases.json", cases_json(book)),
+        GeneratedFile("data/cases.csv", cases_csv(book)),
+        GeneratedFile("feed.xml", atom_feed(book)),
+    ]
+    out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
+    for case in book.cases_by_title:
+        url = book.site.page_url(urls.web_path(urls.case(case.id)))
+        out.append(GeneratedFile(qr_src_uri(case.id), qr_png(url, qr_cache)))
+        for alias in case.aliases:
+            html = redirect_html(f"../{case.id}/", url, case.title)
+            out.append(GeneratedFile(f"cases/{alias}/index.html", html))
     return out
 
 

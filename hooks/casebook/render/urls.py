@@ -37,3 +37,14 @@ def web_path(src_uri: str) -> str:
     if src_uri.endswith("/index.md"):
         return src_uri[: -len("index.md")]
     return src_uri[: -len(".md")] + "/"
+
+
+COLLECTIONS = "collections/index.md"
+
+
+def collection(collection_id: str) -> str:
+    return f"collections/{collection_id}.md"
+
+
+def collection_print(collection_id: str) -> str:
+    return f"collections/{collection_id}/print.md"

@@ -1,0 +1,466 @@
+"""`casebook new`: a new record in cases/, made from the schema, after checking its id and the ids it names.
+
+Values come from the options; when one is missing and stdin is a terminal, the editor is asked
+for it (and asked again after a wrong answer). Without a terminal, what was given is used and
+the rest is left as 待填写 placeholders. A refusal is a message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import placeholders, template
+from .diagnostics import field_path
+from .references import Vocabulary
+from .schemafields import load_schema
+from .yamlfile import load_file
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+EXAMPLE_ID = "hongshan-jiexiao-qianshou"
+_SPLIT = re.compile(r"[\s,，、;；]+")
+_INVISIBLE_NAMES = {
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "字连接符",
+    "\ufeff": "字节顺序标记",
+    "\u00a0": "不换行空格",
+    "\u3000": "全角空格",
+    "\u00ad": "软连字符",
+}
+
+Ask = Callable[[str], str]
+
+
+class Refused(Exception):
+    """A value that cannot be used; the message tells the editor why, in Chinese."""
+
+
+# -- the id ------------------------------------------------------------------------------
+
+
+def _invisible(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cf", "Cc", "Zl", "Zp") or (category == "Zs" and char != " ")
+
+
+def slug_problem(value: str, what: str = "id") -> str:
+    """Why value is not a valid id, in words an editor can act on; "" when it is valid."""
+    if not value:
+        return f"{what} 不能为空。"
+    hidden = next((c for c in value if _invisible(c)), "")
+    if hidden:
+        name = _INVISIBLE_NAMES.get(hidden, "不可见字符")
+        return (
+            f"{what} 里有看不见的字符 U+{ord(hidden):04X}（{name}），通常是从网页、文档或聊天软件复制时带进来的。"
+            f"请删掉整个 {what}，用键盘重新输入。"
+        )
+    if " " in value:
+        return f"{what} 里不能有空格：拼音之间用短横线连接，例如 {EXAMPLE_ID}。"
+    wide = next((c for c in value if unicodedata.east_asian_width(c) == "F"), "")
+    if wide:
+        half = unicodedata.normalize("NFKC", value).lower()
+        tip = f"，应为 {half}" if SLUG.match(half) else ""
+        return f"{what} 里有全角字符“{wide}”：请切换到半角（英文）输入法重新输入{tip}。"
+    other = next((c for c in value if ord(c) > 127), "")
+    if other:
+        return f"{what} 要用汉语拼音（小写英文字母），不能有汉字或“{other}”这样的符号，例如 {EXAMPLE_ID}。"
+    if not SLUG.match(value) and SLUG.match(value.lower()):
+        return f"{what} 只能用小写字母：请写 {value.lower()}。"
+    if not SLUG.match(value):
+        return (
+            f"{what}“{value}”的格式不对：只能用小写英文字母、数字和短横线，"
+            f"短横线不能在开头、结尾或连着写两个，例如 {EXAMPLE_ID}。"
+        )
+    if not 2 <= len(value) <= 64:
+        return f"{what} 要有 2 至 64 个字符，现在 {len(value)} 个。"
+    return ""
+
+
+def taken_ids(cases_dir: Path) -> dict[str, str]:
+    """Every id in use, as a case or as an old id (alias) of one, with who uses it."""
+    taken: dict[str, str] = {}
+    for path in sorted(cases_dir.glob("*.yml")) if cases_dir.is_dir() else []:
+        display = f"cases/{path.name}"
+        taken.setdefault(path.stem, f"已有案例 {display}")
+        doc, _ = load_file(path, display)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if isinstance(data.get("id"), str):
+            taken.setdefault(data["id"], f"已有案例 {display}")
+        aliases = data.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else []:
+            if isinstance(alias, str):
+                taken.setdefault(alias, f"{display} 改名前的旧 id（写在它的 aliases 中，旧网址会跳转到那个案例）")
+    return taken
+
+
+# -- reference data ----------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    """What a new record may name: the ids in data/, with Chinese names, and where each place belongs."""
+
+    vocab: dict[str, Vocabulary]
+    parent: dict[str, str] = field(default_factory=dict)
+
+    def names(self, kind: str) -> dict[str, str]:
+        return self.vocab[kind].names
+
+    def options(self, kind: str, under: str | None = None) -> str:
+        """The ids of one kind with their names, only those inside `under` when it is given."""
+        ids = [k for k in self.names(kind) if under is None or self.parent.get(k) == under]
+        shown = "、".join(f"{k}（{self.names(kind)[k]}）" for k in ids[:30])
+        return shown + (" 等" if len(ids) > 30 else "")
+
+
+def _read(root: Path, name: str) -> dict[str, Any]:
+    path = root / "data" / f"{name}.yml"
+    doc, problems = load_file(path, f"data/{name}.yml") if path.is_file() else (None, [])
+    if doc is None or problems or not isinstance(doc.data, dict):
+        raise Refused(f"data/{name}.yml 缺失或有错误：请先运行 casebook validate 查看并改正。")
+    return doc.data
+
+
+def _entries(node: Any, key: str) -> list[dict[str, Any]]:
+    items = node.get(key) if isinstance(node, dict) else None
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)] if isinstance(items, list) else []
+
+
+def _places(places: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(level, place, parent id) for every district, street and community."""
+    for city in _entries(places, "cities"):
+        for district in _entries(city, "districts"):
+            yield "district", district, city["id"]
+            for street in _entries(district, "streets"):
+                yield "street", street, district["id"]
+                yield from (("community", c, street["id"]) for c in _entries(street, "communities"))
+            yield from (("community", c, district["id"]) for c in _entries(district, "communities"))
+
+
+def load_reference(root: Path) -> Reference:
+    def vocab(what: str, where: str, items: list[dict[str, Any]], label: str) -> Vocabulary:
+        return Vocabulary(what, where, {i["id"]: str(i.get(label, i["id"])) for i in items})
+
+    ref = Reference(
+        {
+            "pillar": vocab("支柱", "data/framework.yml", _entries(_read(root, "framework"), "pillars"), "short"),
+            "theme": vocab("主题", "data/themes.yml", _entries(_read(root, "themes"), "themes"), "name"),
+            "source": vocab("来源", "data/sources.yml", _entries(_read(root, "sources"), "sources"), "title"),
+            **{k: Vocabulary(w, "data/places.yml") for k, w in (("district", "区"), ("street", "街道"), ("community", "社区"))},
+        }
+    )
+    for level, place, parent in _places(_read(root, "places")):
+        ref.vocab[level].names[place["id"]] = str(place.get("name", place["id"]))
+        ref.parent[place["id"]] = parent
+    return ref
+
+
+# -- answers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    id: str = ""
+    title: str = ""
+    district: str = ""
+    street: str = ""
+    community: str = ""
+    pillars: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """Everything a check needs: the project's ids in use, its reference data, the title's bounds."""
+
+    taken: dict[str, str]
+    ref: Reference
+    title_length: tuple[int, int] = (4, 60)
+
+
+def split(text: str) -> list[str]:
+    return [part for part in _SPLIT.split(text.strip()) if part]
+
+
+def check_id(ctx: Context, _: Answers, value: str) -> str:
+    problem = slug_problem(value)
+    if problem:
+        return problem
+    if value in ctx.taken:
+        return f"id“{value}”已被使用：{ctx.taken[value]}。请换一个 id；如果是同一个案例，请直接编辑那个文件。"
+    return ""
+
+
+def check_title(ctx: Context, _: Answers, value: str) -> str:
+    low, high = ctx.title_length
+    if not low <= len(value) <= high:
+        return f"标题要有 {low} 至 {high} 个字，现在 {len(value)} 个。"
+    return ""
+
+
+def _known(ctx: Context, kind: str, value: str) -> str:
+    vocab = ctx.ref.vocab[kind]
+    if value in vocab.names:
+        return ""
+    return f"没有{vocab.what}“{value}”。{vocab.suggest(value)}"
+
+
+def check_district(ctx: Context, _: Answers, value: str) -> str:
+    return _known(ctx, "district", value)
+
+
+def check_street(ctx: Context, answers: Answers, value: str) -> str:
+    problem = _known(ctx, "street", value)
+    owner = ctx.ref.parent.get(value, "")
+    if problem or not answers.district or owner == answers.district:
+        return problem
+    districts = ctx.ref.names("district")
+    return (
+        f"街道“{value}”不属于区“{answers.district}”，而属于 {owner}（{districts.get(owner, owner)}）。"
+        f"{answers.district} 的街道：{ctx.ref.options('street', answers.district) or '（data/places.yml 中没有列出）'}。"
+    )
+
+
+def check_community(ctx: Context, answers: Answers, value: str) -> str:
+    problem = _known(ctx, "community", value)
+    expected = answers.street or answers.district
+    owner = ctx.ref.parent.get(value, "")
+    if problem or not expected or owner == expected:
+        return problem
+    level = "street" if owner in ctx.ref.names("street") else "district"
+    return (
+        f"社区“{value}”不属于“{expected}”：在 data/places.yml 中它属于 {owner}，"
+        f"请写 --{level} {owner}{'' if level == 'street' else '，不写街道'}。"
+    )
+
+
+def check_many(kind: str) -> Callable[[Context, Answers, str], str]:
+    def check(ctx: Context, _: Answers, value: str) -> str:
+        return _known(ctx, kind, value)
+
+    return check
+
+
+def street_options(ctx: Context, answers: Answers) -> str:
+    return ctx.ref.options("street", answers.district) if answers.district else ""
+
+
+def community_options(ctx: Context, answers: Answers) -> str:
+    parent = answers.street or answers.district
+    return ctx.ref.options("community", parent) if parent else ""
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    prompt: str
+    check: Callable[[Context, Answers, str], str]
+    options: Callable[[Context, Answers], str] | None = None
+    many: bool = False
+
+
+QUESTIONS = (
+    Question("id", f"案例 id（小写拼音，用短横线连接，例如 {EXAMPLE_ID}）", check_id),
+    Question("title", "案例标题（4 至 60 个字）", check_title),
+    Question("district", "区的 id", check_district, lambda c, a: c.ref.options("district")),
+    Question("street", "街道的 id（来源未写街道就直接回车）", check_street, street_options),
+    Question("community", "社区的 id（来源未写社区就直接回车）", check_community, community_options),
+    Question("pillars", "所属支柱的 id，多个用空格隔开", check_many("pillar"), lambda c, a: c.ref.options("pillar"), True),
+    Question("themes", "主题的 id，多个用空格隔开", check_many("theme"), lambda c, a: c.ref.options("theme"), True),
+    Question("sources", "来源的 id，多个用空格隔开", check_many("source"), lambda c, a: c.ref.options("source"), True),
+)
+
+
+def infer_places(ctx: Context, answers: Answers) -> None:
+    """A known street or community names its district: fill in what the editor left out."""
+    parent, streets = ctx.ref.parent, ctx.ref.names("street")
+    if answers.community in parent and not answers.street and parent[answers.community] in streets:
+        if not answers.district or parent[parent[answers.community]] == answers.district:
+            answers.street = parent[answers.community]
+    if answers.community in parent and not answers.street and not answers.district:
+        answers.district = parent[answers.community]
+    if answers.street in streets and not answers.district:
+        answers.district = parent[answers.street]
+
+
+def _values(answers: Answers, key: str) -> list[str]:
+    value = getattr(answers, key)
+    return list(value) if isinstance(value, list) else [value] if value else []
+
+
+def _first_problem(ctx: Context, answers: Answers, q: Question, values: list[str]) -> str:
+    return next((p for p in (q.check(ctx, answers, v) for v in values) if p), "")
+
+
+def settle(ctx: Context, answers: Answers, q: Question, ask: Ask | None) -> None:
+    """Keep a good given value; otherwise ask (at a terminal) or refuse, or leave it to be filled in."""
+    values = _values(answers, q.key)
+    problem = _first_problem(ctx, answers, q, values)
+    if values and not problem:
+        return
+    if ask is None:
+        if problem:
+            raise Refused(problem)
+        if q.key == "id":
+            raise Refused(f"缺少案例 id：用 --id 指定，例如 casebook new --id {EXAMPLE_ID}。")
+        return
+    if problem:
+        print(f"错误: {problem}", file=sys.stderr)
+    options = q.options(ctx, answers) if q.options else ""
+    if q.options and not options:  # e.g. a district with no streets listed: nothing to choose from
+        setattr(answers, q.key, [] if q.many else "")
+        return
+    _ask_until_good(ctx, answers, q, ask, options)
+
+
+def _ask_until_good(ctx: Context, answers: Answers, q: Question, ask: Ask, options: str) -> None:
+    if options:
+        print(f"可选：{options}")
+    later = "" if q.key == "id" else "（直接回车则留到文件里再填）"
+    while True:
+        reply = ask(f"{q.prompt}{later}：")
+        values = split(reply) if q.many else [reply.strip()] if reply.strip() else []
+        problem = _first_problem(ctx, answers, q, values)
+        if not values and q.key == "id":
+            problem = "id 不能为空：它是文件名，也是案例的永久网址。"
+        if not problem:
+            setattr(answers, q.key, values if q.many else (values[0] if values else ""))
+            return
+        print(f"错误: {problem}", file=sys.stderr)
+
+
+def collect(ctx: Context, given: Answers, ask: Ask | None) -> Answers:
+    answers = given
+    infer_places(ctx, answers)
+    for q in QUESTIONS:
+        settle(ctx, answers, q, ask)
+    return answers
+
+
+# -- the file ----------------------------------------------------------------------------
+
+
+def record_values(answers: Answers, today: str) -> dict[str, Any]:
+    place = {k: getattr(answers, k) for k in ("district", "street", "community") if getattr(answers, k)}
+    values: dict[str, Any] = {
+        "id": answers.id,
+        "title": answers.title,
+        "place": place,
+        "pillars": answers.pillars,
+        "themes": answers.themes,
+        "sources": [{"ref": s} for s in answers.sources],
+        "added": today,
+        "updated": today,
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def write_record(cases_dir: Path, ident: str, text: str) -> Path:
+    yaml.safe_load(text)  # a template that does not parse would be our bug: fail before writing
+    cases_dir.mkdir(parents=True, exist_ok=True)
+    path = cases_dir / f"{ident}.yml"
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+    except FileExistsError:
+        raise Refused(f"cases/{ident}.yml 已经存在：请换一个 id，或直接编辑那个文件。") from None
+    return path
+
+
+def report(ident: str, text: str) -> str:
+    todo = [field_path(p) for p in placeholders.find(yaml.safe_load(text))]
+    lines = [f"已创建 cases/{ident}.yml。"]
+    if todo:
+        lines.append(f"还要填写（文件中标着“{placeholders.MARKER}”）：" + "、".join(todo))
+    lines += [
+        "下一步：",
+        f"  1. 用编辑器打开 cases/{ident}.yml，按每个字段上方的说明填写；",
+        "  2. 运行 .venv/bin/casebook validate 检查，直到没有错误；",
+        f"  3. 运行 make serve，在浏览器打开 http://127.0.0.1:8000/cases/{ident}/ 预览。",
+    ]
+    return "\n".join(lines)
+
+
+def _terminal_ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        raise Refused("已取消，没有创建文件。") from None
+
+
+def given_answers(args: argparse.Namespace) -> Answers:
+    def one(value: str | None) -> str:
+        return (value or "").strip()
+
+    def many(values: list[str] | None) -> list[str]:
+        return [v for value in values or [] for v in split(value)]
+
+    return Answers(
+        one(args.id),
+        one(args.title),
+        one(args.district),
+        one(args.street),
+        one(args.community),
+        many(args.pillars),
+        many(args.themes),
+        many(args.sources),
+    )
+
+
+def create(root: Path, given: Answers, ask: Ask | None, today: str) -> tuple[Path, str]:
+    schema = load_schema(root)
+    title = schema["properties"]["title"]
+    ctx = Context(taken_ids(root / "cases"), load_reference(root), (title["minLength"], title["maxLength"]))
+    answers = collect(ctx, given, ask)
+    text = template.render(schema, record_values(answers, today))
+    return write_record(root / "cases", answers.id, text), text
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import find_root  # cli imports this module: import here, once both are loaded
+
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    if root is None or not (root / "data" / "schema" / "case.schema.json").is_file():
+        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。", file=sys.stderr)
+        return 2
+    ask = _terminal_ask if sys.stdin is not None and sys.stdin.isatty() else None
+    try:
+        path, text = create(root, given_answers(args), ask, dt.date.today().isoformat())
+    except Refused as refusal:
+        print(f"错误: {refusal}", file=sys.stderr)
+        return 1
+    print(report(path.stem, text))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "new",
+        help="新建一个案例文件：按 schema 列出全部字段，逐项注释",
+        description=(
+            "在 cases/ 中新建 <id>.yml：schema 的全部字段按顺序列出，每个字段上方注明说明和是否必填，"
+            "要写的地方标着“待填写”。在终端中运行时，没有给出的项会逐一询问。"
+        ),
+    )
+    p.add_argument("--id", help=f"案例 id：小写拼音，用短横线连接，例如 {EXAMPLE_ID}")
+    p.add_argument("--title", help="案例标题，4 至 60 个字")
+    p.add_argument("--district", help="区的 id（见 data/places.yml），例如 hongshan")
+    p.add_argument("--street", help="街道的 id（来源未写时省略）")
+    p.add_argument("--community", help="社区的 id（来源未写时省略）")
+    p.add_argument("--pillar", dest="pillars", action="append", metavar="ID", help="支柱的 id，可重复，例如 dadangwei")
+    p.add_argument("--theme", dest="themes", action="append", metavar="ID", help="主题的 id（见 data/themes.yml），可重复")
+    p.add_argument("--source", dest="sources", action="append", metavar="ID", help="来源的 id（见 data/sources.yml），可重复")
+    p.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
+    p.set_defaults(func=run)
