@@ -21,7 +21,9 @@ from casebook.diagnostics import format_text
 from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.publish import check_site
+from casebook.search import SearchIndexError, build_index
 from casebook.site import files, fill_blocks, pages
+from casebook.variants import write_traditional
 
 log = logging.getLogger("mkdocs.hooks.casebook")
 _state: dict[str, object] = {}
@@ -92,6 +94,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    problems = check_site(_book(), Path(config.site_dir))
+    site_dir = Path(config.site_dir)
+    try:
+        pages_converted = write_traditional(site_dir, _book().site.url)
+        build_index(site_dir)
+    except SearchIndexError as exc:
+        raise PluginError(str(exc)) from exc
+    log.info("casebook: 繁体版 %d 页，搜索索引已建立", pages_converted)
+    problems = check_site(_book(), site_dir)
     if problems:
         raise PluginError("站点不完整：\n" + "\n".join(problems))

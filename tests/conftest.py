@@ -27,7 +27,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROJECT_PARTS = ("cases", "data", "docs", "mkdocs.yml", "hooks/casebook_hook.py")
+PROJECT_PARTS = ("cases", "data", "docs", "overrides", "mkdocs.yml", "hooks/casebook_hook.py")
 
 
 @dataclass

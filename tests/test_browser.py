@@ -63,15 +63,68 @@ def test_a_trainers_section_link_lands_on_the_section(browser, served_site: str)
         context.close()
 
 
-def test_header_search_finds_a_case(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+def search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type into the header box as a reader does; the titles of the results, best first."""
+    box = page.locator(".cb-search__input")
+    if not box.is_visible():
+        page.locator(".cb-search__open").click()
+    box.fill(query)
+    answered = page.locator(f'.cb-search__results[data-query="{query}"]')
+    answered.wait_for(state="attached", timeout=15_000)
+    return answered.locator(".cb-search__title").all_inner_texts()
+
+
+QUERIES = [
+    ("敲门", "青山区青和居“天天敲门组”"),
+    ("敲門", "青山区青和居“天天敲门组”"),
+    ("网格", "武昌区东亭社区“武汉·微邻里”网格群聊"),
+    ("紅色物業", "碧海红色物业老年人外语班"),
+    ("微邻里", "武昌区东亭社区“武汉·微邻里”网格群聊"),
+    ("青和居", "青山区青和居“天天敲门组”"),
+    ("天天敲门组", "青山区青和居“天天敲门组”"),
+    ("大党委", "洪山区“街校牵手”行动"),
+    ("网格员", "武昌区东亭社区“武汉·微邻里”网格群聊"),
+    ("四全", "武昌区东亭社区“武汉·微邻里”网格群聊"),
+]
+
+
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_header_search_in_either_script(browser, served_site: str, variant: str) -> None:  # type: ignore[no-untyped-def]
+    import opencc
+
+    to_hant = opencc.OpenCC("s2t")
+    context, page, requests = visit(browser, served_site + variant)
+    try:
+        for query, title in QUERIES:
+            expected = to_hant.convert(title) if variant else title
+            titles = search(page, query)
+            assert expected in titles[:5], f"{variant or 'zh-Hans'} {query!r}: {titles}"
+        own = urlparse(served_site).netloc
+        assert all(urlparse(u).netloc == own for u in requests if u.startswith("http"))
+    finally:
+        context.close()
+
+
+def test_search_result_shows_place_and_pillar(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
     context, page, _ = visit(browser, served_site)
     try:
-        page.locator(".md-search__input").first.click()
-        page.locator("input.md-search__input").fill("天天敲门组")
-        page.keyboard.press("End")  # Material searches on key events; fill() alone sends none
-        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-        # jieba's word breaks (U+200B) show up in Material's result text
-        first = page.locator(".md-search-result__item").first.inner_text().replace("\u200b", "")
-        assert "青和居“天天敲门组”" in first
+        search(page, "敲门")
+        first = page.locator(".cb-search__result").first
+        assert "青山区青和居社区" in first.inner_text() and "“3”三治" in first.inner_text()
+        assert first.locator("mark").count() >= 1, "the match is not highlighted in the excerpt"
+    finally:
+        context.close()
+
+
+def test_script_switch_lands_on_the_same_page(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    context, page, _ = visit(browser, served_site + "cases/qinghe-ju-tiantian-qiaomen/")
+    try:
+        assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+        page.locator('a[hreflang="zh-Hant"]').first.dispatch_event("click")
+        page.wait_for_url(served_site + "zh-Hant/cases/qinghe-ju-tiantian-qiaomen/")
+        assert page.evaluate("document.documentElement.lang") == "zh-Hant"
+        assert "天天敲門組" in page.locator("h1").inner_text()
+        page.locator('a[hreflang="zh-Hans"]').first.dispatch_event("click")
+        page.wait_for_url(served_site + "cases/qinghe-ju-tiantian-qiaomen/")
     finally:
         context.close()

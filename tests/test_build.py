@@ -148,10 +148,27 @@ def test_cases_are_not_in_the_navigation(site: Path) -> None:
     assert len(html) < 60_000
 
 
-def test_search_index_holds_every_case(site: Path) -> None:
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = {d["location"] for d in docs}
-    assert {f"cases/{c}/" for c in CASE_IDS} <= locations
+def test_search_index_holds_every_case_in_both_scripts(site: Path) -> None:
+    from casebook.search import indexed_pages
+
+    by_lang = indexed_pages(site)
+    assert {f"/cases/{c}/" for c in CASE_IDS} <= by_lang["zh-hans"]
+    assert {f"/zh-Hant/cases/{c}/" for c in CASE_IDS} <= by_lang["zh-hant"]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"zh-hans", "zh-hant"}
+
+
+def test_traditional_variant_mirrors_every_page(site: Path) -> None:
+    simplified = {p.relative_to(site) for p in site.rglob("index.html") if p.parts[len(site.parts)] != "zh-Hant"}
+    traditional = {p.relative_to(site / "zh-Hant") for p in (site / "zh-Hant").rglob("index.html")}
+    assert simplified == traditional
+    hant = (site / "zh-Hant" / "cases" / "qinghe-ju-tiantian-qiaomen" / "index.html").read_text(encoding="utf-8")
+    assert hant.lstrip().startswith("<!doctype html>") and '<html lang="zh-Hant"' in hant
+    assert "天天敲門組" in hant and "青山區" in hant
+    assert "https://cb-switch.invalid" not in hant
+    assert 'href="../../cases/qinghe-ju-tiantian-qiaomen/"' in hant  # the 简 link: same page
+    hans = (site / "cases" / "qinghe-ju-tiantian-qiaomen" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans"' in hans and 'href="../../zh-Hant/cases/qinghe-ju-tiantian-qiaomen/"' in hans
 
 
 class _Refs(HTMLParser):

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, fieldref, scaffold
 from .diagnostics import format_github, format_json, format_text, summary_line
 from .exports import cases_csv, cases_json
 from .loader import Project, load
@@ -105,6 +105,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--output", "-o", help="写入这个文件（默认输出到屏幕）")
     e.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
     e.set_defaults(func=_export)
+    scaffold.register(sub)
+    fieldref.register(sub)
     return p
 
 

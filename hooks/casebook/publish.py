@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .model import Casebook
 from .render import urls
+from .search import SearchIndexError, indexed_pages
+from .variants import HANT_DIR
 
 
 def check_site(book: Casebook, site_dir: Path) -> list[str]:
@@ -21,16 +23,35 @@ def check_site(book: Casebook, site_dir: Path) -> list[str]:
             problems.append(f"{case.path}: 案例页面 {page.relative_to(site_dir)} 没有生成")
         elif html.escape(case.title, quote=False) not in page.read_text(encoding="utf-8"):
             problems.append(f"{case.path}: 案例页面里没有案例标题“{case.title}”")
-    index = site_dir / "search" / "search_index.json"
-    if index.is_file():
-        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        found = {d.get("location", "").split("#")[0] for d in docs}
-        for case in book.cases.values():
-            if urls.web_path(urls.case(case.id)) not in found:
-                problems.append(f"{case.path}: 案例不在搜索索引里")
-    else:
-        problems.append("没有生成搜索索引 search/search_index.json")
+    problems += _check_variant(book, site_dir)
+    problems += _check_search(book, site_dir)
     problems += _check_exports(book, site_dir)
+    return problems
+
+
+def _check_variant(book: Casebook, site_dir: Path) -> list[str]:
+    problems = []
+    for case in book.cases.values():
+        page = site_dir / HANT_DIR / urls.web_path(urls.case(case.id)) / "index.html"
+        if not page.is_file():
+            problems.append(f"{case.path}: 繁体页面 {page.relative_to(site_dir)} 没有生成")
+        elif 'lang="zh-Hant"' not in page.read_text(encoding="utf-8")[:200]:
+            problems.append(f'{case.path}: 繁体页面没有标注 lang="zh-Hant"')
+    return problems
+
+
+def _check_search(book: Casebook, site_dir: Path) -> list[str]:
+    try:
+        by_lang = indexed_pages(site_dir)
+    except SearchIndexError as exc:
+        return [str(exc)]
+    indexed = set().union(*by_lang.values()) if by_lang else set()
+    problems = []
+    for case in book.cases.values():
+        path = "/" + urls.web_path(urls.case(case.id))
+        for url in (path, f"/{HANT_DIR}{path}"):
+            if url not in indexed:
+                problems.append(f"{case.path}: {url} 不在搜索索引里")
     return problems
 
 

@@ -27,6 +27,8 @@ from .yamlfile import load_file
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EXAMPLE_ID = "hongshan-jiexiao-qianshou"
+PLACE_LEVELS = (("district", "区"), ("street", "街道"), ("community", "社区"))
+NO_ROOT = "错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。"
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _INVISIBLE_NAMES = {
     "\u200b": "零宽空格",
@@ -157,7 +159,7 @@ def load_reference(root: Path) -> Reference:
             "pillar": vocab("支柱", "data/framework.yml", _entries(_read(root, "framework"), "pillars"), "short"),
             "theme": vocab("主题", "data/themes.yml", _entries(_read(root, "themes"), "themes"), "name"),
             "source": vocab("来源", "data/sources.yml", _entries(_read(root, "sources"), "sources"), "title"),
-            **{k: Vocabulary(w, "data/places.yml") for k, w in (("district", "区"), ("street", "街道"), ("community", "社区"))},
+            **{k: Vocabulary(what, "data/places.yml") for k, what in PLACE_LEVELS},
         }
     )
     for level, place, parent in _places(_read(root, "places")):
@@ -227,9 +229,10 @@ def check_street(ctx: Context, answers: Answers, value: str) -> str:
     if problem or not answers.district or owner == answers.district:
         return problem
     districts = ctx.ref.names("district")
+    streets = ctx.ref.options("street", answers.district) or "（data/places.yml 中没有列出）"
     return (
         f"街道“{value}”不属于区“{answers.district}”，而属于 {owner}（{districts.get(owner, owner)}）。"
-        f"{answers.district} 的街道：{ctx.ref.options('street', answers.district) or '（data/places.yml 中没有列出）'}。"
+        f"{answers.district} 的街道：{streets}。"
     )
 
 
@@ -253,6 +256,13 @@ def check_many(kind: str) -> Callable[[Context, Answers, str], str]:
     return check
 
 
+def all_options(kind: str) -> Callable[[Context, Answers], str]:
+    def options(ctx: Context, _: Answers) -> str:
+        return ctx.ref.options(kind)
+
+    return options
+
+
 def street_options(ctx: Context, answers: Answers) -> str:
     return ctx.ref.options("street", answers.district) if answers.district else ""
 
@@ -269,28 +279,29 @@ class Question:
     check: Callable[[Context, Answers, str], str]
     options: Callable[[Context, Answers], str] | None = None
     many: bool = False
+    skip: str = "（直接回车则留到文件里再填）"
 
 
 QUESTIONS = (
-    Question("id", f"案例 id（小写拼音，用短横线连接，例如 {EXAMPLE_ID}）", check_id),
+    Question("id", f"案例 id（小写拼音，用短横线连接，例如 {EXAMPLE_ID}）", check_id, skip=""),
     Question("title", "案例标题（4 至 60 个字）", check_title),
-    Question("district", "区的 id", check_district, lambda c, a: c.ref.options("district")),
-    Question("street", "街道的 id（来源未写街道就直接回车）", check_street, street_options),
-    Question("community", "社区的 id（来源未写社区就直接回车）", check_community, community_options),
-    Question("pillars", "所属支柱的 id，多个用空格隔开", check_many("pillar"), lambda c, a: c.ref.options("pillar"), True),
-    Question("themes", "主题的 id，多个用空格隔开", check_many("theme"), lambda c, a: c.ref.options("theme"), True),
-    Question("sources", "来源的 id，多个用空格隔开", check_many("source"), lambda c, a: c.ref.options("source"), True),
+    Question("district", "区的 id", check_district, all_options("district")),
+    Question("street", "街道的 id", check_street, street_options, skip="（来源未写街道就直接回车）"),
+    Question("community", "社区的 id", check_community, community_options, skip="（来源未写社区就直接回车）"),
+    Question("pillars", "所属支柱的 id，多个用空格隔开", check_many("pillar"), all_options("pillar"), True),
+    Question("themes", "主题的 id，多个用空格隔开", check_many("theme"), all_options("theme"), True),
+    Question("sources", "来源的 id，多个用空格隔开", check_many("source"), all_options("source"), True),
 )
 
 
 def infer_places(ctx: Context, answers: Answers) -> None:
     """A known street or community names its district: fill in what the editor left out."""
     parent, streets = ctx.ref.parent, ctx.ref.names("street")
-    if answers.community in parent and not answers.street and parent[answers.community] in streets:
-        if not answers.district or parent[parent[answers.community]] == answers.district:
-            answers.street = parent[answers.community]
-    if answers.community in parent and not answers.street and not answers.district:
-        answers.district = parent[answers.community]
+    above = parent.get(answers.community, "")
+    if above in streets and not answers.street and answers.district in ("", parent[above]):
+        answers.street = above
+    if above and not answers.street and not answers.district:
+        answers.district = above
     if answers.street in streets and not answers.district:
         answers.district = parent[answers.street]
 
@@ -328,9 +339,8 @@ def settle(ctx: Context, answers: Answers, q: Question, ask: Ask | None) -> None
 def _ask_until_good(ctx: Context, answers: Answers, q: Question, ask: Ask, options: str) -> None:
     if options:
         print(f"可选：{options}")
-    later = "" if q.key == "id" else "（直接回车则留到文件里再填）"
     while True:
-        reply = ask(f"{q.prompt}{later}：")
+        reply = ask(f"{q.prompt}{q.skip}：")
         values = split(reply) if q.many else [reply.strip()] if reply.strip() else []
         problem = _first_problem(ctx, answers, q, values)
         if not values and q.key == "id":
@@ -433,7 +443,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = Path(args.root) if args.root else find_root(Path.cwd())
     if root is None or not (root / "data" / "schema" / "case.schema.json").is_file():
-        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。", file=sys.stderr)
+        print(NO_ROOT, file=sys.stderr)
         return 2
     ask = _terminal_ask if sys.stdin is not None and sys.stdin.isatty() else None
     try:
@@ -459,8 +469,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--district", help="区的 id（见 data/places.yml），例如 hongshan")
     p.add_argument("--street", help="街道的 id（来源未写时省略）")
     p.add_argument("--community", help="社区的 id（来源未写时省略）")
-    p.add_argument("--pillar", dest="pillars", action="append", metavar="ID", help="支柱的 id，可重复，例如 dadangwei")
-    p.add_argument("--theme", dest="themes", action="append", metavar="ID", help="主题的 id（见 data/themes.yml），可重复")
-    p.add_argument("--source", dest="sources", action="append", metavar="ID", help="来源的 id（见 data/sources.yml），可重复")
+    p.add_argument("--pillar", dest="pillars", action="append", metavar="ID", help="支柱的 id，可重复，如 dadangwei")
+    p.add_argument("--theme", dest="themes", action="append", metavar="ID", help="主题的 id（data/themes.yml），可重复")
+    p.add_argument(
+        "--source", dest="sources", action="append", metavar="ID", help="来源的 id（data/sources.yml），可重复"
+    )
     p.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
     p.set_defaults(func=run)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from . import placeholders
-from .schemafields import Field, children, example_of, fields
+from .schemafields import Field, children, fields
 
 HEADER = "# yaml-language-server: $schema=../data/schema/case.schema.json"
 INTRO = (
@@ -22,6 +22,8 @@ INTRO = (
 )
 MISSING: Any = object()
 _FLOW_ITEM = re.compile(r"^[a-z0-9-]+$")
+_LABEL_END = re.compile(r"[：，。；（]")
+_DATE_KINDS = ("date", "partial_date")
 _TEXT_KINDS = ("string", "markdown")
 
 
@@ -39,51 +41,51 @@ def field_block(schema: dict[str, Any], field: Field, value: Any, indent: int) -
     """Comment and entry of one field; a missing field is a placeholder, [] or commented out."""
     if value is MISSING and not field.required:
         if field.kind == "array" and field.item_kind != "object":
-            return [comment(field, indent, with_example=True), *entry(schema, field, [], indent)]
+            return [comment(field, indent, []), *entry(schema, field, [], indent)]
         shown = sample(schema, field)
-        return [comment(field, indent), *commented(entry(schema, field, shown, indent), indent)]
+        return [comment(field, indent, shown), *commented(entry(schema, field, shown, indent), indent)]
     if value is MISSING:
         value = placeholder(field)
-        return [comment(field, indent, with_example=True), *entry(schema, field, value, indent)]
-    return [comment(field, indent), *entry(schema, field, value, indent)]
+    return [comment(field, indent, value), *entry(schema, field, value, indent)]
 
 
-def comment(field: Field, indent: int, *, with_example: bool = False) -> str:
-    need = "必填" if field.required else "选填"
+def comment(field: Field, indent: int, value: Any) -> str:
+    """The schema's description and whether the field is required; its example when the value is not one."""
+    need = "必填" if field.required else f"有 {field.required_with} 时必填" if field.required_with else "选填"
     text = f"{' ' * indent}# {field.description}（{need}）"
-    if with_example and field.example is not None and not field.has_fields:
-        text += f"例如：{inline(field.example)}"
+    unwritten = value == [] or placeholders.is_placeholder(value) or value == [placeholders.MARKER]
+    if unwritten and field.example is not None and not field.has_fields:
+        text += f"例如：{example(field)}"
     return text
 
 
+def placeholder_text(field: Field) -> str:
+    """待填写 and the field's name, taken from the start of its description (背景, 图片说明, ...)."""
+    label = _LABEL_END.split(field.description, maxsplit=1)[0]
+    if field.kind == "markdown":
+        return placeholders.text(f"{label}。只写来源中有的内容；可以分段，段与段之间空一行。")
+    return placeholders.text(label)
+
+
 def placeholder(field: Field) -> Any:
-    """The value of a required field nobody gave: fails validation until it is written."""
+    """The value of a required field nobody gave: it fails validation until it is written."""
     if field.kind == "object":
         return {}
     if field.kind == "array":
         return [{}] if field.item_kind == "object" else [placeholders.MARKER]
-    if field.kind in _TEXT_KINDS:
-        return placeholders.text(field.description)
-    if field.kind == "slug":
-        return placeholders.MARKER
-    return field.example
+    return placeholder_text(field) if field.kind in _TEXT_KINDS else placeholders.MARKER
 
 
 def sample(schema: dict[str, Any], field: Field) -> Any:
-    """What a commented-out field shows: examples for ids, numbers and dates, placeholders for text,
-    so that uncommenting it and forgetting to write still fails validation."""
-    if field.kind in _TEXT_KINDS:
-        return placeholders.text(field.description)
-    if field.kind == "array" and field.item_kind in _TEXT_KINDS:
-        return [placeholders.text(field.description)]
+    """What a commented-out field shows: every field of it, each still to be written, so that
+    uncommenting it and forgetting to write fails validation (the comments give the examples)."""
     if field.has_fields:
-        return _sample_of_children(schema, field)
-    return example_of(schema, field)
-
-
-def _sample_of_children(schema: dict[str, Any], field: Field) -> Any:
-    item = {kid.name: sample(schema, kid) for kid in children(schema, field)}
-    return [item] if field.kind == "array" else item
+        item = {kid.name: sample(schema, kid) for kid in children(schema, field)}
+        return [item] if field.kind == "array" else item
+    if field.kind == "array":
+        one = placeholder_text(field) if field.item_kind in _TEXT_KINDS else placeholders.MARKER
+        return [one] * max(1, int(field.schema.get("minItems", 1)))
+    return placeholder_text(field) if field.kind in _TEXT_KINDS else placeholders.MARKER
 
 
 def entry(schema: dict[str, Any], field: Field, value: Any, indent: int) -> list[str]:
@@ -95,7 +97,9 @@ def entry(schema: dict[str, Any], field: Field, value: Any, indent: int) -> list
     if isinstance(value, list) and field.item_kind == "object" and value:
         kids = children(schema, field)
         return [f"{pad}{field.name}:", *(line for item in value for line in list_item(schema, kids, item, indent))]
-    if isinstance(value, list) and not all(isinstance(v, str) and _FLOW_ITEM.match(v) for v in value):
+    if field.kind in _DATE_KINDS and isinstance(value, str) and not placeholders.is_placeholder(value):
+        return [f"{pad}{field.name}: {json.dumps(value)}"]
+    if isinstance(value, list) and not all(v == placeholders.MARKER or _FLOW_ITEM.match(str(v)) for v in value):
         return [f"{pad}{field.name}:", *(f"{pad}  - {scalar(v)}" for v in value)]
     return [f"{pad}{field.name}: {inline(value)}"]
 
@@ -117,6 +121,13 @@ def commented(lines: list[str], indent: int) -> list[str]:
     """Lines commented out at the block's own indent, so removing "# " restores them exactly."""
     pad = " " * indent
     return [f"{line[:indent]}# {line[indent:]}" if line.strip() else f"{pad}#" for line in lines]
+
+
+def example(field: Field) -> str:
+    """The schema's example of a field on one line, dates quoted as the records write them."""
+    if field.kind in _DATE_KINDS and isinstance(field.example, str):
+        return json.dumps(field.example)
+    return inline(field.example)
 
 
 def inline(value: Any) -> str:

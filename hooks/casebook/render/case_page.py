@@ -75,7 +75,12 @@ def _header(book: Casebook, case: Case, here: str) -> list[str]:
             out += [f"<dt>{label}</dt>", f"<dd markdown>{'　'.join(items)}</dd>"]
     if when:
         out += ["<dt>时间</dt>", f"<dd>{attr(when)}</dd>"]
-    return out + ["</dl>", "", f'<p class="cb-summary">{attr(case.summary)}</p>', ""]
+    place = "".join(p.name for p in book.place_chain(case) if p.level != "city")
+    pillars = "、".join(book.pillars[p].label for p in case.pillars)
+    # Pagefind shows these beside each search result; commas would split the list.
+    search_meta = f"place:{place}, pillar:{pillars}".replace("，", " ")
+    summary = f'<p class="cb-summary" data-pagefind-meta="{attr(search_meta)}">{attr(case.summary)}</p>'
+    return out + ["</dl>", "", summary, ""]
 
 
 def _people(case: Case, prefix: str) -> list[str]:
@@ -147,6 +152,8 @@ def _cite(book: Casebook, case: Case, prefix: str) -> list[str]:
     first = case.sources[0]
     original = source_citation(book.sources[first.ref], first)
     return [
+        '<div class="cb-cite" data-pagefind-ignore="all" markdown>',
+        "",
         f"## 引用本案例 {{#{prefix}cite}}",
         "",
         "本页（GB/T 7714-2015，网络资源，引用日期请自行填写）：",
@@ -156,6 +163,8 @@ def _cite(book: Casebook, case: Case, prefix: str) -> list[str]:
         "原始来源：",
         "",
         copyable(original, "原始来源的引用"),
+        "",
+        "</div>",
         "",
     ]
 

@@ -1,0 +1,131 @@
+/* Header search on Pagefind. Loads nothing until the reader focuses the box, then only
+   Pagefind's own bundle and the site's character map (so 敲門 finds 敲门 and back). */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("__config").textContent);
+  var hant = document.documentElement.lang === "zh-Hant";
+  var base = new URL((config.base || ".") + "/", location.href);
+  var root = hant ? new URL("../", base) : base;       // the site root, where pagefind/ lives
+  var text = hant
+    ? { placeholder: "搜尋案例、地區、做法", none: "沒有找到", searching: "搜尋中…", results: "個結果", label: "搜尋" }
+    : { placeholder: "搜索案例、地区、做法", none: "没有找到", searching: "搜索中…", results: "个结果", label: "搜索" };
+
+  var pagefind = null;
+  var maps = null;
+  var loading = null;
+
+  function load() {
+    if (!loading) {
+      loading = Promise.all([
+        import(new URL("pagefind/pagefind.js", root).href),
+        fetch(new URL("search-map.json", root).href).then(function (r) { return r.ok ? r.json() : {}; }),
+      ]).then(function (loaded) {
+        pagefind = loaded[0];
+        maps = loaded[1] || {};
+        return pagefind.options({ excerptLength: 40 });
+      });
+    }
+    return loading;
+  }
+
+  /* The index holds one script per variant: convert the query into it. */
+  function convert(query) {
+    if (!maps) { return query; }
+    var out = "";
+    if (!hant) {
+      for (var i = 0; i < query.length; i++) { out += (maps.t2s || {})[query[i]] || query[i]; }
+      return out;
+    }
+    var pairs = maps.pairs || {};
+    for (var j = 0; j < query.length; j++) {
+      var c = query[j];
+      var pair = pairs[query.substr(j, 2)];
+      var prev = j > 0 ? pairs[query.substr(j - 1, 2)] : null;
+      if (pair) { out += pair[0]; }
+      else if (prev) { out += prev[1]; }
+      else { out += (maps.s2t || {})[c] || c; }
+    }
+    return out;
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  function href(url) {
+    return new URL(url.replace(/^\//, ""), root).href;
+  }
+
+  function render(list, results, query) {
+    list.setAttribute("data-query", query);  // which query the list answers (tests wait on it)
+    if (!results.length) {
+      list.innerHTML = '<p class="cb-search__none">' + text.none + "“" + esc(query) + "”</p>";
+      return;
+    }
+    list.innerHTML = results.map(function (r) {
+      var meta = [r.meta.place, r.meta.pillar].filter(Boolean).map(esc).join(" · ");
+      return '<li class="cb-search__result"><a href="' + esc(href(r.url)) + '">' +
+        '<span class="cb-search__title">' + esc(r.meta.title || r.url) + "</span>" +
+        (meta ? '<span class="cb-search__meta">' + meta + "</span>" : "") +
+        '<span class="cb-search__excerpt">' + r.excerpt + "</span></a></li>";
+    }).join("");
+  }
+
+  function setup() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header) { return; }
+    var box = document.createElement("div");
+    box.className = "cb-search";
+    box.setAttribute("role", "search");
+    box.innerHTML =
+      '<button type="button" class="cb-search__open md-header__button md-icon" aria-label="' + text.label + '">' +
+      '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg></button>' +
+      '<div class="cb-search__panel">' +
+      '<input type="search" class="cb-search__input" autocomplete="off" enterkeyhint="search" aria-label="' + text.label +
+      '" placeholder="' + text.placeholder + '">' +
+      '<p class="cb-search__status" aria-live="polite"></p><ol class="cb-search__results"></ol></div>';
+    var anchor = header.querySelector(".md-header__option") || null;
+    header.insertBefore(box, anchor);
+    var input = box.querySelector(".cb-search__input");
+    var status = box.querySelector(".cb-search__status");
+    var list = box.querySelector(".cb-search__results");
+    var timer = null;
+    var serial = 0;
+
+    box.querySelector(".cb-search__open").addEventListener("click", function () {
+      box.classList.toggle("cb-search--open");
+      if (box.classList.contains("cb-search--open")) { input.focus(); }
+    });
+    input.addEventListener("focus", function () { load(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { input.value = ""; list.innerHTML = ""; status.textContent = ""; box.classList.remove("cb-search--open"); }
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 150);
+    });
+
+    function run() {
+      var query = input.value.trim();
+      var mine = ++serial;
+      if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
+      status.textContent = text.searching;
+      load().then(function () {
+        return pagefind.search(convert(query));
+      }).then(function (search) {
+        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (data) {
+          return { total: search.results.length, data: data };
+        });
+      }).then(function (found) {
+        if (mine !== serial) { return; }
+        status.textContent = found.total ? found.total + " " + text.results : "";
+        render(list, found.data, query);
+      }).catch(function () {
+        status.textContent = hant ? "搜尋暫時無法使用" : "搜索暂时无法使用";
+      });
+    }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", setup); } else { setup(); }
+})();

@@ -1,0 +1,154 @@
+"""The Traditional-script variant of a built site, made from the Simplified one with OpenCC.
+
+Records are written once, in Simplified; after the site is built, every HTML page is
+converted phrase by phrase (OpenCC `s2t`) into the same path under zh-Hant/. Both variants
+get the right `lang`, their own canonical URL, and a 简/繁 switch that lands on the same page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import opencc
+
+HANT_DIR = "zh-Hant"
+# mkdocs.yml's `extra.alternate` links point at these; every page gets them rewritten to
+# the same page in each script, so no page is left with them.
+SWITCH_HANS = "https://cb-switch.invalid/zh-Hans/"
+SWITCH_HANT = "https://cb-switch.invalid/zh-Hant/"
+# Generated output that belongs to the site as a whole, not to one script.
+SHARED = ("pagefind", "search", "data", "schema", "feed.xml", "sitemap.xml", "sitemap.xml.gz", "search-map.json")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_traditional(text: str) -> str:
+    return converter("s2t").convert(text)
+
+
+@dataclass
+class CharMaps:
+    """What the search box needs to accept either script: t2s per character, and s2t per
+    character with the pairs that disambiguate it, learnt from the site's own text."""
+
+    s2t: dict[str, Counter[str]] = field(default_factory=dict)
+    pairs: dict[str, str] = field(default_factory=dict)
+
+    def learn(self, simplified: str, traditional: str) -> None:
+        if len(simplified) != len(traditional):
+            return  # phrase conversion changed the length: no character alignment to learn from
+        for i, (s, t) in enumerate(zip(simplified, traditional, strict=True)):
+            if CJK.match(s):
+                self.s2t.setdefault(s, Counter())[t] += 1
+                if s != t and i + 1 < len(simplified) and CJK.match(simplified[i + 1]):
+                    self.pairs.setdefault(simplified[i : i + 2], traditional[i : i + 2])
+
+    def payload(self) -> dict[str, dict[str, str]]:
+        s2t = {s: c.most_common(1)[0][0] for s, c in self.s2t.items()}
+        ambiguous = {s for s, c in self.s2t.items() if len(c) > 1}
+        t2s: dict[str, str] = {}
+        for s, counts in self.s2t.items():
+            for t in counts:
+                if t != s:
+                    t2s.setdefault(t, s)
+        # Characters readers type in Traditional that the site never shows still map back.
+        for t in list(t2s):
+            t2s[t] = converter("t2s").convert(t)
+        pairs = {k: v for k, v in self.pairs.items() if k[0] in ambiguous or k[1] in ambiguous}
+        return {
+            "s2t": {s: t for s, t in s2t.items() if s != t},
+            "t2s": t2s,
+            "pairs": pairs,
+        }
+
+
+def _web_path(site_dir: Path, html: Path) -> str:
+    rel = html.relative_to(site_dir).as_posix()
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def _switch_links(html: str, web_path: str, hant: bool) -> str:
+    depth = web_path.count("/") + (1 if hant else 0)
+    up = "../" * depth
+    html = html.replace(f'href="{SWITCH_HANS}"', f'href="{up}{web_path}"')
+    return html.replace(f'href="{SWITCH_HANT}"', f'href="{up}{HANT_DIR}/{web_path}"')
+
+
+def _head_links(html: str, site_url: str, web_path: str, hant: bool) -> str:
+    """The <head> alternates point to absolute URLs; the canonical URL to this script's page."""
+    html = html.replace(
+        f'<link rel="alternate" href="{SWITCH_HANS}"', f'<link rel="alternate" href="{site_url}{web_path}"'
+    )
+    html = html.replace(
+        f'<link rel="alternate" href="{SWITCH_HANT}"', f'<link rel="alternate" href="{site_url}{HANT_DIR}/{web_path}"'
+    )
+    if hant:
+        html = html.replace(
+            f'<link rel="canonical" href="{site_url}{web_path}">',
+            f'<link rel="canonical" href="{site_url}{HANT_DIR}/{web_path}">',
+        )
+    return html
+
+
+def _mark_current(html: str, hant: bool) -> str:
+    current = f'hreflang="{"zh-Hant" if hant else "zh-Hans"}" class="md-select__link"'
+    return html.replace(current, current + ' aria-current="true"')
+
+
+def html_pages(site_dir: Path) -> Iterable[Path]:
+    skip = {site_dir / d for d in (HANT_DIR, *SHARED)}
+    for path in sorted(site_dir.rglob("*.html")):
+        if not any(parent in skip for parent in path.parents):
+            yield path
+
+
+def write_traditional(site_dir: Path, site_url: str) -> int:
+    """Mirror the Simplified site under zh-Hant/; returns the number of pages converted."""
+    target_root = site_dir / HANT_DIR
+    if target_root.exists():
+        shutil.rmtree(target_root)
+    maps = CharMaps()
+    count = 0
+    for path in html_pages(site_dir):
+        web_path = _web_path(site_dir, path)
+        source = path.read_text(encoding="utf-8")
+        simplified = source.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
+        traditional = to_traditional(simplified).replace('<html lang="zh-Hans"', '<html lang="zh-Hant"', 1)
+        maps.learn(simplified, traditional)
+        path.write_text(_finish(simplified, site_url, web_path, hant=False), encoding="utf-8")
+        out = target_root / path.relative_to(site_dir)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(_finish(traditional, site_url, web_path, hant=True), encoding="utf-8")
+        count += 1
+    _copy_static(site_dir, target_root)
+    (site_dir / "search-map.json").write_text(json.dumps(maps.payload(), ensure_ascii=False), encoding="utf-8")
+    return count
+
+
+def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
+    html = _switch_links(html, web_path, hant)
+    html = _head_links(html, site_url, web_path, hant)
+    return _mark_current(html, hant)
+
+
+def _copy_static(site_dir: Path, target_root: Path) -> None:
+    """Assets and images the pages refer to by relative paths (QR codes, styles, scripts)."""
+    skip = {HANT_DIR, *SHARED}
+    for path in site_dir.rglob("*"):
+        rel = path.relative_to(site_dir)
+        if rel.parts[0] in skip or path.is_dir() or path.suffix in (".html", ".gz"):
+            continue
+        out = target_root / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, out)
