@@ -132,14 +132,23 @@ def write_traditional(site_dir: Path, site_url: str) -> int:
         out.write_text(_finish(traditional, site_url, web_path, hant=True), encoding="utf-8")
         count += 1
     _copy_static(site_dir, target_root)
+    _sitemap(site_dir, target_root, site_url)
     (site_dir / "search-map.json").write_text(json.dumps(maps.payload(), ensure_ascii=False), encoding="utf-8")
     return count
 
 
 def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
+    html = _head_links(html, site_url, web_path, hant)  # first: the switch pass rewrites any href left
     html = _switch_links(html, web_path, hant)
-    html = _head_links(html, site_url, web_path, hant)
     return _mark_current(html, hant)
+
+
+def _sitemap(site_dir: Path, target_root: Path, site_url: str) -> None:
+    """Material's language menu reads the sitemap of the variant it is in."""
+    source = site_dir / "sitemap.xml"
+    if source.is_file():
+        text = source.read_text(encoding="utf-8").replace(f"<loc>{site_url}", f"<loc>{site_url}{HANT_DIR}/")
+        (target_root / "sitemap.xml").write_text(text, encoding="utf-8")
 
 
 def _copy_static(site_dir: Path, target_root: Path) -> None:
