@@ -61,7 +61,12 @@ def project(tmp_path: Path) -> Path:
 def casebook(*args: str, cwd: Path) -> Run:
     """The real command line, as an editor runs it."""
     proc = subprocess.run(
-        [sys.executable, "-m", "casebook", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "casebook", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,  # never a terminal: `casebook new` must not stop to ask
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 

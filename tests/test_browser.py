@@ -15,7 +15,12 @@ PAGES = [
     "framework/",
     "framework/dadangwei/",
     "cases/",
+    "figures/",
     "places/dongxihu/",
+    "collections/dangjian-yinling-shequ-zhili/",
+    "zh-Hant/",
+    "zh-Hant/cases/qinghe-ju-tiantian-qiaomen/",
+    "zh-Hant/cases/",
 ]
 
 
@@ -46,6 +51,11 @@ def test_phone_width_never_scrolls_sideways(browser, served_site: str, path: str
     context, page, _ = visit(browser, served_site + path, width=375)
     try:
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+        small = page.evaluate("""() => [...document.querySelectorAll(
+              '.cb-facet__option, .cb-copy, .cb-search__open, .cb-browse__title, .md-select__link, .cb-stat a')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => e.getBoundingClientRect()).filter(r => r.height < 44).length""")
+        assert small == 0, "touch targets must be at least 44 px tall"
     finally:
         context.close()
 
@@ -126,5 +136,51 @@ def test_script_switch_lands_on_the_same_page(browser, served_site: str) -> None
         assert "天天敲門組" in page.locator("h1").inner_text()
         page.locator('a[hreflang="zh-Hans"]').first.dispatch_event("click")
         page.wait_for_url(served_site + "cases/qinghe-ju-tiantian-qiaomen/")
+    finally:
+        context.close()
+
+
+def test_filters_combine_and_live_in_the_url(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    context, page, _ = visit(browser, served_site + "cases/")
+    try:
+        cards = page.locator(".cb-browse__card:visible .cb-browse__title")
+        assert cards.count() == 5
+        page.locator('input[name="pillar"][value="sanzhi"]').check()
+        assert sorted(cards.all_inner_texts()) == ["汉阳区江欣苑社区文化建设", "青山区青和居“天天敲门组”"]
+        page.locator('input[name="district"][value="qingshan"]').check()
+        assert cards.all_inner_texts() == ["青山区青和居“天天敲门组”"]
+        assert "pillar=sanzhi" in page.url and "district=qingshan" in page.url
+        count = page.locator('input[name="district"][value="hanyang"]').locator("xpath=..").locator("[data-count]")
+        assert count.inner_text() == "1"  # hanyang would add one case within 三治
+        shared = page.url
+        fresh = context.new_page()
+        fresh.goto(shared, wait_until="networkidle")
+        again = fresh.locator(".cb-browse__card:visible .cb-browse__title")
+        assert again.all_inner_texts() == ["青山区青和居“天天敲门组”"]
+        assert fresh.locator('input[name="pillar"][value="sanzhi"]').is_checked()
+        assert "筛选出 1 / 5" in fresh.locator(".cb-browse__status").inner_text()
+    finally:
+        context.close()
+
+
+def test_browse_page_lists_every_case_without_javascript(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site + "cases/?pillar=sanzhi")
+        assert page.locator(".cb-browse__card").count() == 5
+        assert page.locator(".cb-browse__card:visible").count() == 5
+    finally:
+        context.close()
+
+
+def test_figure_chart_bars_link_to_their_cases(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    context, page, _ = visit(browser, served_site + "figures/")
+    try:
+        bar = page.locator('#by-pillar ~ figure a[href$="?pillar=sanzhi"]').first
+        assert "2 个案例" in bar.locator("title").text_content()
+        page.goto(served_site + "figures/" + bar.get_attribute("href"), wait_until="networkidle")
+        titles = page.locator(".cb-browse__card:visible .cb-browse__title").all_inner_texts()
+        assert sorted(titles) == ["汉阳区江欣苑社区文化建设", "青山区青和居“天天敲门组”"]
     finally:
         context.close()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import placeholders
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
 from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
@@ -325,6 +326,7 @@ class _Loader:
                     )
                 )
         self.check_place(doc, data.get("place"), vocab)
+        out.extend(placeholders.check(doc))
         out.extend(
             refs.date_order(
                 doc,
@@ -564,7 +566,14 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """A Chinese name where an id belongs fails both the slug pattern and the reference check;
     keep only the reference error, whose hint names the right id."""
     refs_at = {(d.file, d.line, d.column) for d in diagnostics if d.code == "ref.unknown"}
-    return [d for d in diagnostics if not (d.code == "schema.pattern" and (d.file, d.line, d.column) in refs_at)]
+    # A scaffold's 待填写 placeholder is reported once, as unwritten, not also as a bad id or short text.
+    unwritten = {(d.file, d.line, d.column) for d in diagnostics if d.code == placeholders.CODE}
+    return [
+        d
+        for d in diagnostics
+        if not (d.code == "schema.pattern" and (d.file, d.line, d.column) in refs_at)
+        and not (d.code != placeholders.CODE and (d.file, d.line, d.column) in unwritten)
+    ]
 
 
 def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:

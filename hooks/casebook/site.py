@@ -12,7 +12,7 @@ from .diagnostics import Diagnostic
 from .exports import atom_feed, cases_csv, cases_json
 from .model import Casebook
 from .qr import qr_png
-from .render import collections, indexes, urls
+from .render import browse, collections, figures, indexes, urls
 from .render.case_page import qr_src_uri, render_case
 from .render.home import BLOCKS
 from .render.redirect import redirect_html
@@ -38,7 +38,8 @@ def pages(book: Casebook) -> list[GeneratedPage]:
 
     out = [
         page(urls.FRAMEWORK, indexes.framework_index(book), "data/framework.yml"),
-        page(urls.CASES, indexes.cases_index(book)),
+        page(urls.CASES, browse.browse_page(book)),
+        page(urls.FIGURES, figures.figures_page(book)),
         page(urls.POLICIES, indexes.policies_index(book), "data/policies.yml"),
         page(urls.PLACES, indexes.places_index(book), "data/places.yml"),
         page(urls.THEMES, indexes.themes_index(book), "data/themes.yml"),

@@ -86,13 +86,12 @@ def _switch_links(html: str, web_path: str, hant: bool) -> str:
 
 
 def _head_links(html: str, site_url: str, web_path: str, hant: bool) -> str:
-    """The <head> alternates point to absolute URLs; the canonical URL to this script's page."""
-    html = html.replace(
-        f'<link rel="alternate" href="{SWITCH_HANS}"', f'<link rel="alternate" href="{site_url}{web_path}"'
-    )
-    html = html.replace(
-        f'<link rel="alternate" href="{SWITCH_HANT}"', f'<link rel="alternate" href="{site_url}{HANT_DIR}/{web_path}"'
-    )
+    """<head> alternates name each variant's root, relative: Material's script fetches
+    sitemap.xml beside them (an absolute URL would send every reader to the published host).
+    The canonical URL is this script's own page."""
+    up = "../" * (web_path.count("/") + (1 if hant else 0)) or "./"
+    html = html.replace(f'<link rel="alternate" href="{SWITCH_HANS}"', f'<link rel="alternate" href="{up}"')
+    html = html.replace(f'<link rel="alternate" href="{SWITCH_HANT}"', f'<link rel="alternate" href="{up}{HANT_DIR}/"')
     if hant:
         html = html.replace(
             f'<link rel="canonical" href="{site_url}{web_path}">',

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..citation import source_citation
 from ..model import Casebook, Element, Pillar, SourceRef
 from . import urls
-from .listing import case_cards, case_table
+from .listing import case_cards
 from .text import attr, link, md, yaml_str
 
 
@@ -257,19 +257,4 @@ def theme_page(book: Casebook, theme_id: str) -> str:
     out += [f"# {md(t.name)}", "", md(t.description), "", f"## 案例（{len(cases)}） {{#cases}}", ""]
     out += case_cards(book, cases, here, "这个主题还没有案例。")
     out += [link("全部主题", here, urls.THEMES), ""]
-    return "\n".join(out)
-
-
-def cases_index(book: Casebook) -> str:
-    here = urls.CASES
-    out = _front("全部案例", f"共 {len(book.cases)} 个基层治理案例")
-    out += [
-        "# 全部案例",
-        "",
-        f"共 {len(book.cases)} 个案例，按标题排列。也可以按"
-        f"{link('框架', here, urls.FRAMEWORK)}、{link('地区', here, urls.PLACES)}、"
-        f"{link('主题', here, urls.THEMES)}或{link('政策', here, urls.POLICIES)}查找。",
-        "",
-    ]
-    out += case_table(book, book.cases_by_title, here)
     return "\n".join(out)

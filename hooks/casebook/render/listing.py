@@ -37,14 +37,3 @@ def case_cards(book: Casebook, cases: Sequence[Case], here: str, empty: str = "�
     for case in cases:
         out += case_card(book, case, here)
     return [*out, "</div>", ""]
-
-
-def case_table(book: Casebook, cases: Sequence[Case], here: str) -> list[str]:
-    out = ["| 案例 | 地点 | 框架 | 年份 |", "| --- | --- | --- | --- |"]
-    for c in cases:
-        pillars = "、".join(link(book.pillars[p].label, here, urls.pillar(p)) for p in c.pillars)
-        year = book.year(c)
-        out.append(
-            f"| {link(c.title, here, urls.case(c.id))} | {md(place_label(book, c))} | {pillars} | {year or ''} |"
-        )
-    return [*out, ""]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 HOME = "index.md"
 CASES = "cases/index.md"
 FRAMEWORK = "framework/index.md"
@@ -48,3 +50,15 @@ def collection(collection_id: str) -> str:
 
 def collection_print(collection_id: str) -> str:
     return f"collections/{collection_id}/print.md"
+
+
+FIGURES = "figures/index.md"
+
+
+def web_rel(from_uri: str, to_uri: str) -> str:
+    """A relative URL between the pages of two source files, for links inside raw HTML
+    (MkDocs only rewrites Markdown links)."""
+    target, _, fragment = to_uri.partition("#")
+    path = posixpath.relpath(web_path(target) or ".", web_path(from_uri) or ".")
+    path = "./" if path == "." else path + "/"
+    return path + (f"#{fragment}" if fragment else "")
