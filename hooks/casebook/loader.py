@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import placeholders
+from . import markdown_safety, placeholders
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
 from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
@@ -110,6 +110,7 @@ class _Loader:
             return None
         self.docs[display] = doc
         self.diagnostics.extend(self.schemas.check(schema, doc))
+        self.diagnostics.extend(markdown_safety.check(doc, self.schemas.markdown_fields[schema]))
         return doc
 
     def schemas_ok(self) -> bool:

@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic, field_path
+from .markdown_safety import markdown_paths
 from .yamlfile import YamlDocument, coercion_hint
 
 SCHEMA_NAMES = ("case", "framework", "policies", "places", "sources", "themes", "site", "collection")
@@ -101,6 +102,10 @@ class SchemaSet:
             name: Draft202012Validator(doc, registry=self.registry, format_checker=formats)
             for name, doc in self.documents.items()
         }
+
+    @cached_property
+    def markdown_fields(self) -> dict[str, list[tuple[str, ...]]]:
+        return {name: markdown_paths(doc, self.documents) for name, doc in self.documents.items()}
 
     def version(self, name: str = "case") -> str:
         return str(self.documents[name].get("x-version", "0"))

@@ -56,6 +56,8 @@ class YamlDocument:
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     # Plain (unquoted) scalars that YAML turned into something other than a string.
     coerced: dict[KeyPath, str] = field(default_factory=dict)
+    # Literal blocks (|): their text starts on the line after the key.
+    literal_blocks: set[KeyPath] = field(default_factory=set)
 
     def value_at(self, path: KeyPath) -> Position:
         """Position of the value at path, or of its nearest ancestor that exists."""
@@ -256,6 +258,8 @@ class _Walker:
         self.doc.values[path] = _pos(node.start_mark)
         try:
             if isinstance(node, yaml.ScalarNode):
+                if node.style == "|":
+                    self.doc.literal_blocks.add(path)
                 return _scalar(node, path, self.doc)
             if isinstance(node, yaml.SequenceNode):
                 _plain_tag(node, "tag:yaml.org,2002:seq", path)

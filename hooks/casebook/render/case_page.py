@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..citation import case_citation, source_citation
+from ..markdown_safety import escape_html
 from ..model import Case, Casebook, Figure
 from . import urls
 from .text import attr, date_zh, link, md, rel, yaml_str
@@ -190,7 +191,7 @@ def case_body(book: Casebook, case: Case, here: str, *, prefix: str = "", headin
     for key, label in SECTIONS:
         body = getattr(case, key)
         if body:
-            out += [f"## {label} {{#{prefix}{key}}}", "", body.strip(), ""]
+            out += [f"## {label} {{#{prefix}{key}}}", "", escape_html(body.strip()), ""]
     if case.keywords:
         keywords = " ".join(f'<span class="cb-keyword">{attr(k)}</span>' for k in case.keywords)
         out += [f'<p class="cb-keywords"><span>关键词</span> {keywords}</p>', ""]

@@ -3,6 +3,7 @@ handout that holds them all."""
 
 from __future__ import annotations
 
+from ..markdown_safety import escape_html
 from ..model import Casebook, Collection
 from . import urls
 from .case_page import case_body
@@ -39,7 +40,7 @@ def collections_index(book: Casebook) -> str:
             "",
             _facts(c),
             "",
-            c.description.strip(),
+            escape_html(c.description.strip()),
             "",
         ]
     return "\n".join(out)
@@ -56,7 +57,7 @@ def collection_page(book: Casebook, c: Collection) -> str:
         "",
         _facts(c),
         "",
-        c.description.strip(),
+        escape_html(c.description.strip()),
         "",
         f"[打印整个课程包]({_print_link(here, c)}){{ .md-button }}",
         "",
@@ -98,7 +99,7 @@ def collection_print(book: Casebook, c: Collection) -> str:
         "",
         _facts(c),
         "",
-        c.description.strip(),
+        escape_html(c.description.strip()),
         "",
         link("返回课程包", here, urls.collection(c.id)),
         "",

@@ -4,6 +4,7 @@ and the list of all cases."""
 from __future__ import annotations
 
 from ..citation import source_citation
+from ..markdown_safety import escape_html
 from ..model import Casebook, Element, Pillar, SourceRef
 from . import urls
 from .listing import case_cards
@@ -42,7 +43,7 @@ def element_block(element: Element, heading: str = "###") -> list[str]:
     title_class = " .cb-saying" if element.kind == "saying" else ""
     out = [f"{heading} {md(element.title)} {{#{element.id}{title_class}}}", ""]
     if element.description:
-        out += [element.description.strip(), ""]
+        out += [escape_html(element.description.strip()), ""]
     if element.kind == "levels":
         out += levels_diagram(element)
     elif element.kind == "list":
@@ -85,7 +86,7 @@ def pillar_cards(book: Casebook, here: str) -> list[str]:
 def framework_index(book: Casebook) -> str:
     fw = book.framework
     here = urls.FRAMEWORK
-    out = _front(f"“{fw.name}”框架", fw.summary[:120]) + [f"# {md(fw.title)}", "", fw.summary.strip(), ""]
+    out = _front(f"“{fw.name}”框架", fw.summary[:120]) + [f"# {md(fw.title)}", "", escape_html(fw.summary.strip()), ""]
     out += [
         '<p class="cb-big-number" aria-hidden="true">'
         + "".join(f'<span title="{attr(p.title)}">{attr(p.number)}</span>' for p in fw.pillars)
@@ -116,7 +117,7 @@ def pillar_page(book: Casebook, pillar: Pillar) -> str:
         "",
         f"# {md(pillar.title)}",
         "",
-        pillar.description.strip(),
+        escape_html(pillar.description.strip()),
         "",
     ]
     for el in book.framework.elements_of(pillar.id):
@@ -162,7 +163,7 @@ def policy_page(book: Casebook, policy_id: str) -> str:
     children = book.children_policies(p.id)
     if children:
         facts.append("**包括**：" + "、".join(link(c.name, here, urls.policy(c.id)) for c in children))
-    out += ['<p class="cb-facts" markdown>' + "　".join(facts) + "</p>", "", p.description.strip(), ""]
+    out += ['<p class="cb-facts" markdown>' + "　".join(facts) + "</p>", "", escape_html(p.description.strip()), ""]
     cases = book.by_policy.get(p.id, [])
     out += [f"## 落实这项政策的案例（{len(cases)}） {{#cases}}", ""]
     out += case_cards(book, cases, here, "还没有案例注明落实了这项政策。")
