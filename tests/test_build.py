@@ -168,7 +168,10 @@ def test_traditional_variant_mirrors_every_page(site: Path) -> None:
     assert "https://cb-switch.invalid" not in hant
     assert 'href="../../../cases/qinghe-ju-tiantian-qiaomen/" hreflang="zh-Hans"' in hant  # 简: the same page
     site_url = "https://casebook-1314.github.io/casebook/"
-    assert '<link rel="alternate" href="../../../" hreflang="zh-Hans">' in hant  # roots, as Material expects
+    assert 'rel="alternate"' not in hant.split("</head>")[0]  # Material's script must not take the switch over
+    sitemap = (site / "zh-Hant" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{site_url}zh-Hant/cases/qinghe-ju-tiantian-qiaomen/</loc>" in sitemap
+    assert f'hreflang="zh-Hans" href="{site_url}cases/qinghe-ju-tiantian-qiaomen/"' in sitemap
     assert f'<link rel="canonical" href="{site_url}zh-Hant/cases/qinghe-ju-tiantian-qiaomen/">' in hant
     hans = (site / "cases" / "qinghe-ju-tiantian-qiaomen" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-Hans"' in hans and 'href="../../zh-Hant/cases/qinghe-ju-tiantian-qiaomen/"' in hans

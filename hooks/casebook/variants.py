@@ -86,12 +86,10 @@ def _switch_links(html: str, web_path: str, hant: bool) -> str:
 
 
 def _head_links(html: str, site_url: str, web_path: str, hant: bool) -> str:
-    """<head> alternates name each variant's root, relative: Material's script fetches
-    sitemap.xml beside them (an absolute URL would send every reader to the published host).
-    The canonical URL is this script's own page."""
-    up = "../" * (web_path.count("/") + (1 if hant else 0)) or "./"
-    html = html.replace(f'<link rel="alternate" href="{SWITCH_HANS}"', f'<link rel="alternate" href="{up}"')
-    html = html.replace(f'<link rel="alternate" href="{SWITCH_HANT}"', f'<link rel="alternate" href="{up}{HANT_DIR}/"')
+    """Drop Material's <head> alternates: its script would take over the 简/繁 links and, when
+    its sitemap lookup misses, send readers to the other script's home page. The sitemaps carry
+    the hreflang alternates instead. The canonical URL is this script's own page."""
+    html = re.sub(r'\s*<link rel="alternate" href="https://cb-switch\.invalid/[^"]*" hreflang="[^"]*">', "", html)
     if hant:
         html = html.replace(
             f'<link rel="canonical" href="{site_url}{web_path}">',
@@ -143,11 +141,35 @@ def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
 
 
 def _sitemap(site_dir: Path, target_root: Path, site_url: str) -> None:
-    """Material's language menu reads the sitemap of the variant it is in."""
+    """Both sitemaps list each page with its twin in the other script (hreflang alternates)."""
     source = site_dir / "sitemap.xml"
-    if source.is_file():
-        text = source.read_text(encoding="utf-8").replace(f"<loc>{site_url}", f"<loc>{site_url}{HANT_DIR}/")
-        (target_root / "sitemap.xml").write_text(text, encoding="utf-8")
+    if not source.is_file():
+        return
+    text = source.read_text(encoding="utf-8")
+
+    def with_alternates(match: re.Match[str]) -> str:
+        loc = match.group(1)
+        path = loc[len(site_url) :] if loc.startswith(site_url) else ""
+        hans, hant = f"{site_url}{path}", f"{site_url}{HANT_DIR}/{path}"
+        return (
+            f"<loc>{loc}</loc>"
+            f'<xhtml:link rel="alternate" hreflang="zh-Hans" href="{hans}"/>'
+            f'<xhtml:link rel="alternate" hreflang="zh-Hant" href="{hant}"/>'
+        )
+
+    namespaced = text.replace(
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"',
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"',
+        1,
+    )
+    hans_map = re.sub(r"<loc>([^<]*)</loc>", with_alternates, namespaced)
+    source.write_text(hans_map, encoding="utf-8")
+    hant_map = re.sub(
+        r"<loc>([^<]*)</loc>",
+        lambda m: f"<loc>{site_url}{HANT_DIR}/{m.group(1)[len(site_url) :]}</loc>",
+        hans_map,
+    )
+    (target_root / "sitemap.xml").write_text(hant_map, encoding="utf-8")
 
 
 def _copy_static(site_dir: Path, target_root: Path) -> None:
