@@ -22,7 +22,7 @@ from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.publish import check_site
 from casebook.search import SearchIndexError, build_index
-from casebook.site import files, fill_blocks, pages
+from casebook.site import files, fill_blocks, pages, photos
 from casebook.variants import write_traditional
 
 log = logging.getLogger("mkdocs.hooks.casebook")
@@ -61,11 +61,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files_: Files, config: MkDocsConfig) -> Files:
     book, project = _book(), _project()
+    cache = project.root / ".cache"
+    sizes = photos(book, project.cases_dir, cache / "images")
     edits: dict[str, str] = {}
-    for page in pages(book):
+    for page in pages(book, sizes):
         _add(files_, File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
         edits[page.src_uri] = page.edit_url
-    for item in files(book, project.schema_dir, project.root / ".cache" / "qr"):
+    for item in files(book, project.schema_dir, cache / "qr", sizes):
         _add(files_, File.generated(config, item.src_uri, content=item.content))
     _state["edits"] = edits
     return files_

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import markdown_safety, placeholders
+from . import images, markdown_safety, placeholders
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
 from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
@@ -313,19 +313,8 @@ class _Loader:
         for path_, item in _items(doc, "media"):
             if "credit" in item:
                 out.extend(refs.unknown(doc, (*path_, "credit"), item.get("credit"), vocab["outlet"]))
-            if isinstance(item.get("file"), str) and not (self.project.cases_dir / stem / item["file"]).is_file():
-                pos = doc.value_at((*path_, "file"))
-                out.append(
-                    Diagnostic(
-                        doc.display,
-                        pos.line,
-                        pos.column,
-                        field_path((*path_, "file")),
-                        f"找不到图片文件 cases/{stem}/{item['file']}",
-                        f"把图片放进 cases/{stem}/ 文件夹，文件名与这里一致（区分大小写）。",
-                        "media.missing",
-                    )
-                )
+            if isinstance(item.get("file"), str):
+                self.check_photo(doc, (*path_, "file"), stem, item["file"])
         self.check_place(doc, data.get("place"), vocab)
         out.extend(placeholders.check(doc))
         out.extend(
@@ -346,6 +335,34 @@ class _Loader:
                 "检查开始和结束时间是否写反。",
             )
         )
+
+    def check_photo(self, doc: YamlDocument, path: tuple, stem: str, name: str) -> None:
+        """The photo exists inside cases/<id>/, and is a real, sane JPEG, PNG or WebP."""
+        media = self.schemas.documents["case"]["properties"]["media"]["items"]["properties"]["file"]
+        if not re.match(media["pattern"], name):
+            return  # the schema's pattern has already said what is wrong with the name
+        folder = self.project.cases_dir / stem
+        pos = doc.value_at(path)
+        try:
+            photo = images.safe_path(folder, name)
+            if not photo.is_file():
+                raise images.ImageProblem(
+                    f"找不到图片文件 cases/{stem}/{name}",
+                    f"把图片放进 cases/{stem}/ 文件夹，文件名与这里一致（区分大小写）。",
+                )
+            images.inspect(photo)
+        except images.ImageProblem as problem:
+            self.diagnostics.append(
+                Diagnostic(
+                    doc.display,
+                    pos.line,
+                    pos.column,
+                    field_path(path),
+                    f"{problem.message}：cases/{stem}/{name}",
+                    problem.hint,
+                    "media.file",
+                )
+            )
 
     def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
         if not isinstance(place, dict):

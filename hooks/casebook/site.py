@@ -10,10 +10,11 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .exports import atom_feed, cases_csv, cases_json
+from .images import Rendition, renditions
 from .model import Casebook
 from .qr import qr_png
 from .render import browse, collections, figures, indexes, urls
-from .render.case_page import qr_src_uri, render_case
+from .render.case_page import Photos, photo_src_uri, qr_src_uri, render_case
 from .render.home import BLOCKS
 from .render.redirect import redirect_html
 
@@ -32,7 +33,17 @@ class GeneratedFile:
     content: str | bytes
 
 
-def pages(book: Casebook) -> list[GeneratedPage]:
+def photos(book: Casebook, cases_dir: Path, cache: Path | None = None) -> dict[str, list[Rendition]]:
+    """Every photo a record names, in its web sizes (validation has already vouched for each file)."""
+    out: dict[str, list[Rendition]] = {}
+    for case in book.cases.values():
+        for m in case.media:
+            if m.file:
+                out[f"{case.id}/{m.file}"] = renditions(cases_dir / case.id / m.file, cache)
+    return out
+
+
+def pages(book: Casebook, photo_sizes: Photos | None = None) -> list[GeneratedPage]:
     def page(src_uri: str, markdown: str, record: str = "") -> GeneratedPage:
         return GeneratedPage(src_uri, markdown, record, book.site.edit_url(record) if record else "")
 
@@ -55,15 +66,18 @@ def pages(book: Casebook) -> list[GeneratedPage]:
     for c in book.collections.values():
         out += [
             page(urls.collection(c.id), collections.collection_page(book, c), c.path),
-            page(urls.collection_print(c.id), collections.collection_print(book, c), c.path),
+            page(urls.collection_print(c.id), collections.collection_print(book, c, photo_sizes), c.path),
         ]
     for case in book.cases_by_title:
         edit = book.site.edit_url(case.path)
-        out.append(GeneratedPage(urls.case(case.id), render_case(book, case, edit_url=edit), case.path, edit))
+        markdown = render_case(book, case, edit_url=edit, photos=photo_sizes)
+        out.append(GeneratedPage(urls.case(case.id), markdown, case.path, edit))
     return out
 
 
-def files(book: Casebook, schema_dir: Path, qr_cache: Path | None = None) -> list[GeneratedFile]:
+def files(
+    book: Casebook, schema_dir: Path, qr_cache: Path | None = None, photo_sizes: Photos | None = None
+) -> list[GeneratedFile]:
     """Everything that is not a page: open data, the feed, schemas, QR codes and old-URL redirects."""
     out = [
         GeneratedFile("data/cases.json", cases_json(book)),
@@ -71,6 +85,11 @@ def files(book: Casebook, schema_dir: Path, qr_cache: Path | None = None) -> lis
         GeneratedFile("feed.xml", atom_feed(book)),
     ]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
+    for key, sizes in (photo_sizes or {}).items():
+        case_id, file = key.split("/", 1)
+        for r in sizes:
+            out.append(GeneratedFile(photo_src_uri(case_id, file, r.width, "webp"), r.webp))
+            out.append(GeneratedFile(photo_src_uri(case_id, file, r.width, "jpg"), r.jpeg))
     for case in book.cases_by_title:
         url = book.site.page_url(urls.web_path(urls.case(case.id)))
         out.append(GeneratedFile(qr_src_uri(case.id), qr_png(url, qr_cache)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..citation import case_citation, source_citation
+from ..images import Rendition
 from ..markdown_safety import escape_html
-from ..model import Case, Casebook, Figure
+from ..model import Case, Casebook, Figure, Media
 from . import urls
 from .text import attr, date_zh, link, md, rel, yaml_str
 
@@ -16,6 +19,7 @@ SECTIONS = (
     ("insights", "启示"),
 )
 QR_FILE = "qrcode.png"
+Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
 
 
 def qr_src_uri(case_id: str) -> str:
@@ -97,14 +101,42 @@ def _people(case: Case, prefix: str) -> list[str]:
     return out
 
 
-def _media(book: Casebook, case: Case, prefix: str) -> list[str]:
+def photo_src_uri(case_id: str, file: str, width: int, ext: str) -> str:
+    return f"cases/{case_id}/{file.rsplit('.', 1)[0]}-{width}.{ext}"
+
+
+def _photo(case: Case, m: Media, n: int, here: str, sizes: list[Rendition], credit: str, prefix: str) -> list[str]:
+    def srcset(ext: str) -> str:
+        return ", ".join(
+            f"{urls.asset_rel(here, photo_src_uri(case.id, m.file, r.width, ext))} {r.width}w" for r in sizes
+        )
+
+    main = next((r for r in sizes if r.width >= 960), sizes[-1])
+    fallback = urls.asset_rel(here, photo_src_uri(case.id, m.file, main.width, "jpg"))
+    shown = "(max-width: 44.9375em) 100vw, 38rem"
+    caption = attr(m.caption) + (f"（图片来源：{attr(credit)}）" if credit else "")
+    return [
+        f'<figure class="cb-photo" id="{prefix}photo-{n}"><picture>',
+        f'<source type="image/webp" srcset="{srcset("webp")}" sizes="{shown}">',
+        f'<img src="{fallback}" srcset="{srcset("jpg")}" sizes="{shown}" width="{main.width}" height="{main.height}"'
+        f' alt="{attr(m.alt)}" loading="lazy" decoding="async">',
+        f"</picture><figcaption>{caption}</figcaption></figure>",
+        "",
+    ]
+
+
+def _media(book: Casebook, case: Case, here: str, prefix: str, photos: Photos) -> list[str]:
     if not case.media:
         return []
-    out = [f"## 图片说明 {{#{prefix}media}}", ""]
-    for m in case.media:
+    out = [f"## 图片 {{#{prefix}media}}", ""]
+    for n, m in enumerate(case.media, 1):
         credit = book.sources[m.credit].title if m.credit else ""
-        out.append(f"- {md(m.caption)}" + (f"（图片来源：{md(credit)}）" if credit else "（来源未注明图片署名）"))
-    return out + [""]
+        if m.file and f"{case.id}/{m.file}" in photos:
+            out += _photo(case, m, n, here, photos[f"{case.id}/{m.file}"], credit, prefix)
+        else:
+            out.append(f"- {md(m.caption)}" + (f"（图片来源：{md(credit)}）" if credit else "（来源未注明图片署名）"))
+            out.append("")
+    return out
 
 
 def _teaching(case: Case, prefix: str) -> list[str]:
@@ -182,7 +214,9 @@ def _share(book: Casebook, case: Case, here: str) -> list[str]:
     ]
 
 
-def case_body(book: Casebook, case: Case, here: str, *, prefix: str = "", heading: str = "#") -> list[str]:
+def case_body(
+    book: Casebook, case: Case, here: str, *, prefix: str = "", heading: str = "#", photos: Photos | None = None
+) -> list[str]:
     """Everything under the front matter; prefix keeps ids unique when several cases share a page."""
     out = [f"{heading} {md(case.title)} {{#{prefix}top}}" if prefix else f"{heading} {md(case.title)}", ""]
     out += _share(book, case, here)
@@ -196,13 +230,13 @@ def case_body(book: Casebook, case: Case, here: str, *, prefix: str = "", headin
         keywords = " ".join(f'<span class="cb-keyword">{attr(k)}</span>' for k in case.keywords)
         out += [f'<p class="cb-keywords"><span>关键词</span> {keywords}</p>', ""]
     out += _people(case, prefix)
-    out += _media(book, case, prefix)
+    out += _media(book, case, here, prefix, photos or {})
     out += _teaching(case, prefix)
     out += _sources(book, case, prefix)
     return out
 
 
-def render_case(book: Casebook, case: Case, *, edit_url: str = "") -> str:
+def render_case(book: Casebook, case: Case, *, edit_url: str = "", photos: Photos | None = None) -> str:
     here = urls.case(case.id)
     out: list[str] = [
         "---",
@@ -211,7 +245,7 @@ def render_case(book: Casebook, case: Case, *, edit_url: str = "") -> str:
         "---",
         "",
     ]
-    out += case_body(book, case, here)
+    out += case_body(book, case, here, photos=photos)
     out += _cite(book, case, "")
     if case.related:
         out += ["## 相关案例 {#related}", ""]

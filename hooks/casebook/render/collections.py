@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..markdown_safety import escape_html
 from ..model import Casebook, Collection
 from . import urls
-from .case_page import case_body
+from .case_page import Photos, case_body
 from .listing import place_label
 from .text import link, md, rel, yaml_str
 
@@ -85,7 +85,7 @@ def _print_link(here: str, c: Collection) -> str:
     return rel(here, urls.collection_print(c.id))
 
 
-def collection_print(book: Casebook, c: Collection) -> str:
+def collection_print(book: Casebook, c: Collection, photos: Photos | None = None) -> str:
     here = urls.collection_print(c.id)
     out = [
         "---",
@@ -108,6 +108,6 @@ def collection_print(book: Casebook, c: Collection) -> str:
         case = book.cases[item.case]
         out += ['<section class="cb-print-case" markdown>', ""]
         out += [f'<p class="cb-trainer-note"><strong>第 {n} 课 · 培训者说明：</strong>{md(item.note)}</p>', ""]
-        out += case_body(book, case, here, prefix=f"c{n}-", heading="#")
+        out += case_body(book, case, here, prefix=f"c{n}-", heading="#", photos=photos)
         out += ["</section>", ""]
     return "\n".join(out)

@@ -62,3 +62,8 @@ def web_rel(from_uri: str, to_uri: str) -> str:
     path = posixpath.relpath(web_path(target) or ".", web_path(from_uri) or ".")
     path = "./" if path == "." else path + "/"
     return path + (f"#{fragment}" if fragment else "")
+
+
+def asset_rel(from_uri: str, asset_uri: str) -> str:
+    """A relative URL from a page to a file that is not a page (an image, a download)."""
+    return posixpath.relpath(asset_uri, web_path(from_uri) or ".")

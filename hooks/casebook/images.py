@@ -1,0 +1,135 @@
+"""Photos of a case (cases/<id>/<file>): checked when records are validated, and turned into
+clean responsive images when the site is built.
+
+A photo from a resident's phone can carry the GPS position of their home: every piece of
+metadata is dropped, after the EXIF orientation has been applied to the pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already larger than any phone takes
+MAX_BYTES = 25 * 1024 * 1024
+WIDTHS = (480, 960, 1600)
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class ImageProblem(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    webp: bytes
+    jpeg: bytes
+
+
+def safe_path(folder: Path, name: str) -> Path:
+    """The photo's path, or a problem if it would leave the case's folder (.., absolute, symlink)."""
+    candidate = folder / name
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise ImageProblem("图片路径不能离开案例的文件夹", f"只写文件名，并把图片放进 {folder.name}/ 文件夹。")
+    if candidate.is_symlink():
+        raise ImageProblem("图片不能是符号链接", "把真正的图片文件复制进案例的文件夹。")
+    try:
+        candidate.resolve().relative_to(folder.resolve())
+    except ValueError as exc:
+        raise ImageProblem("图片路径不能离开案例的文件夹", f"只写文件名，并把图片放进 {folder.name}/ 文件夹。") from exc
+    return candidate
+
+
+def inspect(path: Path) -> tuple[str, int, int]:
+    """(format, width, height) of a real JPEG, PNG or WebP, whatever its name says."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImageProblem(f"图片文件太大（{size // 1024 // 1024} MB，上限 25 MB）", "把图片缩小后再放进来。")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                fmt, (width, height) = im.format or "", im.size
+                if width * height > MAX_PIXELS:
+                    raise ImageProblem(
+                        f"图片像素太多（{width}×{height}）",
+                        f"上限 {MAX_PIXELS // 1_000_000} 百万像素：请缩小后再放进来。",
+                    )
+                im.verify()  # reads the whole file: a truncated or damaged photo fails here
+    except ImageProblem:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageProblem("图片像素太多", f"上限 {MAX_PIXELS // 1_000_000} 百万像素：请缩小后再放进来。") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageProblem("不是能识别的图片", "只接受 JPEG、PNG 或 WebP 格式的照片。") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageProblem(f"图片已损坏，无法读取（{exc}）", "重新导出或重新拍摄这张图片。") from exc
+    if fmt not in FORMATS:
+        raise ImageProblem(f"图片格式是 {fmt}，不在允许范围内", "只接受 JPEG、PNG 或 WebP 格式：请另存为 JPEG。")
+    return fmt, width, height
+
+
+def _encode(im: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        im.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    else:
+        im.save(buffer, "WEBP", quality=80, method=4)
+    return buffer.getvalue()
+
+
+def renditions(path: Path, cache_dir: Path | None = None) -> list[Rendition]:
+    """Upright, metadata-free copies at each width up to the original's (never enlarged)."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data).hexdigest()[:24]
+    cached = _from_cache(cache_dir, key) if cache_dir else None
+    if cached is not None:
+        return cached
+    with Image.open(io.BytesIO(data)) as original:
+        upright = ImageOps.exif_transpose(original)
+        transparent = upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info)
+        mode = "RGBA" if transparent else "RGB"
+        # A fresh image holds pixels only: EXIF, GPS, XMP, ICC comments and text chunks stay behind.
+        clean = Image.new(mode, upright.size)
+        clean.paste(upright.convert(mode))
+    out = []
+    widths = [w for w in WIDTHS if w < clean.width] + [min(clean.width, WIDTHS[-1])]
+    for width in sorted(set(widths)):
+        height = round(clean.height * width / clean.width)
+        im = clean if width == clean.width else clean.resize((width, height), Image.Resampling.LANCZOS)
+        out.append(Rendition(width, height, _encode(im, "WEBP"), _encode(im, "JPEG")))
+    if cache_dir:
+        _to_cache(cache_dir, key, out)
+    return out
+
+
+def _from_cache(cache_dir: Path, key: str) -> list[Rendition] | None:
+    index = cache_dir / f"{key}.txt"
+    if not index.is_file():
+        return None
+    out = []
+    for line in index.read_text(encoding="utf-8").split():
+        width, height = (int(x) for x in line.split("x"))
+        webp, jpeg = cache_dir / f"{key}-{width}.webp", cache_dir / f"{key}-{width}.jpg"
+        if not (webp.is_file() and jpeg.is_file()):
+            return None
+        out.append(Rendition(width, height, webp.read_bytes(), jpeg.read_bytes()))
+    return out
+
+
+def _to_cache(cache_dir: Path, key: str, out: list[Rendition]) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for r in out:
+        (cache_dir / f"{key}-{r.width}.webp").write_bytes(r.webp)
+        (cache_dir / f"{key}-{r.width}.jpg").write_bytes(r.jpeg)
+    (cache_dir / f"{key}.txt").write_text(" ".join(f"{r.width}x{r.height}" for r in out), encoding="utf-8")
