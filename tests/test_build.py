@@ -230,3 +230,33 @@ def test_a_new_case_appears_everywhere(project: Path, tmp_path: Path) -> None:
     assert "东亭社区复制案例" in page(site, "cases")
     assert "东亭社区复制案例" in page(site, "places/wuchang")
     assert "东亭社区复制案例" in page(site, "framework/siquan")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+            if name == "srcset" and value:
+                self.targets += [part.strip().split(" ")[0] for part in value.split(",")]
+
+
+def test_every_relative_link_in_both_scripts_resolves(site: Path) -> None:
+    broken = []
+    for html_file in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        for target in parser.targets:
+            if re.match(r"^([a-z]+:|/|#)", target):  # 404.html links from the site root, by design
+                continue
+            path = target.split("#")[0].split("?")[0]
+            if not path:
+                continue
+            resolved = (html_file.parent / path).resolve()
+            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+                broken.append(f"{html_file.relative_to(site)} -> {target}")
+    assert not broken, "\n".join(broken[:20])

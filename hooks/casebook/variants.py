@@ -134,9 +134,15 @@ def write_traditional(site_dir: Path, site_url: str) -> int:
     return count
 
 
+_SHARED_LINK = re.compile(r'(href|src)="((?:\.\./)*)(data/|schema/|feed\.xml|sitemap\.xml)')
+
+
 def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
     html = _head_links(html, site_url, web_path, hant)  # first: the switch pass rewrites any href left
     html = _switch_links(html, web_path, hant)
+    if hant:
+        # Open data, schemas and the feed exist once, at the root: one level further up from zh-Hant/.
+        html = _SHARED_LINK.sub(r'\1="\2../\3', html)
     return _mark_current(html, hant)
 
 
