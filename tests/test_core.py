@@ -152,3 +152,58 @@ def test_loader_uses_the_c_loader() -> None:
     from casebook import yamlfile
 
     assert yamlfile._Loader is yaml.CSafeLoader
+
+
+def test_parallel_reading_reports_exactly_what_sequential_reading_does(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from casebook import loader
+
+    seed = (project / "cases" / "dongting-wuhan-weilinli.yml").read_text(encoding="utf-8")
+    for i in range(40):
+        text = seed.replace("id: dongting-wuhan-weilinli", f"id: copy-{i}")
+        if i == 7:
+            text = text.replace("pillars: [siquan]", "pillars: [siquann]")
+        if i == 9:
+            text += "title: 重复\n"
+        (project / "cases" / f"copy-{i}.yml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 10_000)
+    sequential = load(Project(project)).diagnostics
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 10)
+    parallel = load(Project(project)).diagnostics
+    assert parallel == sequential
+    assert {d.file for d in parallel} == {"cases/copy-7.yml", "cases/copy-9.yml"}
+
+
+def test_fast_and_full_schema_validators_agree(project) -> None:  # type: ignore[no-untyped-def]
+    """The compiled fast path may only skip jsonschema when jsonschema would find nothing."""
+    import fastjsonschema
+
+    from casebook.yamlfile import load_file
+
+    schemas = SchemaSet(ROOT / "data" / "schema")
+    seed = (ROOT / "cases" / "jinyinhu-hongse-wuye-waiyu-ban.yml").read_text(encoding="utf-8")
+    variants = [seed] + [
+        seed.replace(old, new, 1)
+        for old, new in [
+            ("value: 20", "value: -1"),
+            ("qualifier: 余", "qualifier: 大约"),
+            ('start: "2017-09-18"', 'start: "2017-9"'),
+            ('added: "2026-11-24"', 'added: "2026-02-30"'),
+            ("unit: 人", "unit: 人人人人人人人"),
+            ("  - name: 董燕明", "  - nam: 董燕明"),
+            ("pillars: [xinxihua]", "pillars: []"),
+            ("id: jinyinhu", "id: Jinyinhu"),
+        ]
+    ]
+    for i, text in enumerate(variants):
+        path = project / "cases" / f"agree-{i}.yml"
+        path.write_text(text, encoding="utf-8")
+        doc, _ = load_file(path, path.name)
+        assert doc is not None
+        try:
+            schemas.fast["case"](doc.data)
+            fast_ok = True
+        except fastjsonschema.JsonSchemaException:
+            fast_ok = False
+        full_ok = not list(schemas.validators["case"].iter_errors(doc.data))
+        assert fast_ok == full_ok, f"variant {i}: fast={fast_ok} full={full_ok}"
+        assert fast_ok == (i == 0)

@@ -4,8 +4,12 @@ and build the Casebook only when nothing is wrong. One run reports every problem
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,10 @@ class Project:
         return self.data_dir / f"{name}.yml"
 
     def display(self, path: Path) -> str:
+        try:  # the common case, without touching the file system
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
@@ -91,6 +99,26 @@ def _vocab(what: str, where: str, pairs: Iterable[tuple[tuple, Any]], label: str
     return v
 
 
+PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
+_WORKER_SCHEMAS: SchemaSet | None = None
+
+
+def check_file(
+    schemas: SchemaSet, path: Path, display: str, schema: str
+) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Everything that can be said of one file on its own: YAML, schema, Markdown safety."""
+    doc, problems = load_file(path, display)
+    if doc is None:
+        return None, problems
+    problems = problems + schemas.check(schema, doc) + markdown_safety.check(doc, schemas.markdown_fields[schema])
+    return doc, problems
+
+
+def _check_case_file(job: tuple[Path, str]) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    assert _WORKER_SCHEMAS is not None
+    return check_file(_WORKER_SCHEMAS, job[0], job[1], "case")
+
+
 class _Loader:
     def __init__(self, project: Project):
         self.project = project
@@ -103,15 +131,32 @@ class _Loader:
     # -- files ---------------------------------------------------------------------------
     def read(self, path: Path, schema: str) -> YamlDocument | None:
         self.files_checked += 1
-        display = self.project.display(path)
-        doc, problems = load_file(path, display)
+        doc, problems = check_file(self.schemas, path, self.project.display(path), schema)
+        return self._keep(doc, problems)
+
+    def _keep(self, doc: YamlDocument | None, problems: list[Diagnostic]) -> YamlDocument | None:
         self.diagnostics.extend(problems)
-        if doc is None:
-            return None
-        self.docs[display] = doc
-        self.diagnostics.extend(self.schemas.check(schema, doc))
-        self.diagnostics.extend(markdown_safety.check(doc, self.schemas.markdown_fields[schema]))
+        if doc is not None:
+            self.docs[doc.display] = doc
         return doc
+
+    def read_cases(self, paths: list[Path]) -> Iterator[tuple[Path, YamlDocument | None]]:
+        """Each case file read and checked on its own, on every core when there are many."""
+        self.files_checked += len(paths)
+        jobs = [(path, self.project.display(path)) for path in paths]
+        if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+            for path, display in jobs:
+                yield path, self._keep(*check_file(self.schemas, path, display, "case"))
+            return
+        global _WORKER_SCHEMAS
+        _WORKER_SCHEMAS = self.schemas  # forked workers inherit it, compiled validators and all
+        _ = self.schemas.fast, self.schemas.validators, self.schemas.markdown_fields
+        workers = min(os.cpu_count() or 2, 4)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = pool.map(_check_case_file, jobs, chunksize=max(16, len(jobs) // (workers * 8)))
+            for (path, _display), (doc, problems) in zip(jobs, results, strict=True):
+                yield path, self._keep(doc, problems)
 
     def schemas_ok(self) -> bool:
         try:
@@ -342,7 +387,6 @@ class _Loader:
         if not re.match(media["pattern"], name):
             return  # the schema's pattern has already said what is wrong with the name
         folder = self.project.cases_dir / stem
-        pos = doc.value_at(path)
         try:
             photo = images.safe_path(folder, name)
             if not photo.is_file():
@@ -352,17 +396,8 @@ class _Loader:
                 )
             images.inspect(photo)
         except images.ImageProblem as problem:
-            self.diagnostics.append(
-                Diagnostic(
-                    doc.display,
-                    pos.line,
-                    pos.column,
-                    field_path(path),
-                    f"{problem.message}：cases/{stem}/{name}",
-                    problem.hint,
-                    "media.file",
-                )
-            )
+            message = f"{problem.message}：cases/{stem}/{name}"
+            self.diagnostics.append(located(doc, path, message, problem.hint, "media.file"))
 
     def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
         if not isinstance(place, dict):
@@ -496,22 +531,17 @@ class _Loader:
     def check_across_cases(self, cases: dict[str, YamlDocument]) -> None:
         """Ids, aliases and related links that involve more than one record."""
         out = self.diagnostics
-        owner: dict[str, tuple[str, YamlDocument, tuple]] = {}
-        for stem, doc in cases.items():
-            owner[stem] = (stem, doc, ("id",))
+        owner: dict[str, tuple[str, YamlDocument, tuple]] = {stem: (stem, doc, ("id",)) for stem, doc in cases.items()}
         for stem, doc in cases.items():
             aliases = doc.data.get("aliases") if isinstance(doc.data, dict) else None
             for i, alias in enumerate(aliases if isinstance(aliases, list) else []):
                 if not isinstance(alias, str):
                     continue
-                pos = doc.value_at(("aliases", i))
                 if alias == stem:
                     out.append(
-                        Diagnostic(
-                            doc.display,
-                            pos.line,
-                            pos.column,
-                            f"aliases[{i}]",
+                        located(
+                            doc,
+                            ("aliases", i),
                             "别名与案例自己的 id 相同",
                             "删除这一项：aliases 只写旧 id。",
                             "id.alias",
@@ -521,11 +551,9 @@ class _Loader:
                     other = owner[alias]
                     kind = "id" if other[2] == ("id",) else "别名"
                     out.append(
-                        Diagnostic(
-                            doc.display,
-                            pos.line,
-                            pos.column,
-                            f"aliases[{i}]",
+                        located(
+                            doc,
+                            ("aliases", i),
                             f"别名“{alias}”已被 {other[1].display} 用作{kind}",
                             "一个旧网址只能跳转到一个案例：删除或更换这个别名。",
                             "id.duplicate",
@@ -533,44 +561,30 @@ class _Loader:
                     )
                 else:
                     owner[alias] = (stem, doc, ("aliases", i))
-        current = refs.Vocabulary(
-            "案例",
-            "cases/",
-            {s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()},
-        )
+        titles = {s: str(d.data.get("title", s)) if isinstance(d.data, dict) else s for s, d in cases.items()}
+        current = refs.Vocabulary("案例", "cases/", titles)
         for stem, doc in cases.items():
             related = doc.data.get("related") if isinstance(doc.data, dict) else None
             for i, rid in enumerate(related if isinstance(related, list) else []):
                 if not isinstance(rid, str):
                     continue
-                pos = doc.value_at(("related", i))
                 if rid == stem:
-                    out.append(
-                        Diagnostic(
-                            doc.display,
-                            pos.line,
-                            pos.column,
-                            f"related[{i}]",
-                            "相关案例不能是自己",
-                            "删除这一项。",
-                            "ref.self",
-                        )
-                    )
+                    out.append(located(doc, ("related", i), "相关案例不能是自己", "删除这一项。", "ref.self"))
                 elif rid not in cases and rid in owner:
                     new = owner[rid][0]
                     out.append(
-                        Diagnostic(
-                            doc.display,
-                            pos.line,
-                            pos.column,
-                            f"related[{i}]",
-                            f"“{rid}”是旧 id，案例现在的 id 是 {new}",
-                            f"改为 {new}。",
-                            "ref.alias",
+                        located(
+                            doc, ("related", i), f"“{rid}”是旧 id，案例现在的 id 是 {new}", f"改为 {new}。", "ref.alias"
                         )
                     )
                 else:
                     out.extend(refs.unknown(doc, ("related", i), rid, current))
+
+
+def located(doc: YamlDocument, path: tuple, message: str, hint: str, code: str) -> Diagnostic:
+    """A diagnostic at a field; the position is looked up only now, when there is something to say."""
+    pos = doc.value_at(path)
+    return Diagnostic(doc.display, pos.line, pos.column, field_path(path), message, hint, code)
 
 
 def _items_in(parent: dict[str, Any], base: tuple, key: str) -> list[tuple[tuple, Any]]:
@@ -617,8 +631,7 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
         paths += [p for p in wanted if p.resolve() not in known]
     case_docs: dict[str, YamlDocument] = {}
     case_paths: dict[str, Path] = {}
-    for path in paths:
-        doc = loader.read(path, "case")
+    for path, doc in loader.read_cases(paths):
         if doc is None:
             continue
         if path.stem in case_docs:

@@ -89,13 +89,23 @@ def _problems(text: str) -> Iterator[tuple[int, str, str]]:
             )
 
 
+def _suspect(text: str) -> bool:
+    """Could the file hold HTML or a scripting link at all? Plain substring tests, run in C."""
+    if "<" in text:
+        return True
+    low = text.lower()
+    return any(scheme in low for scheme in ("javascript", "vbscript", "data", "file"))
+
+
 def check(doc: YamlDocument, patterns: list[tuple[str, ...]]) -> list[Diagnostic]:
+    if doc.text and not _suspect(doc.text):
+        return []  # nothing that could be HTML or a scripting link anywhere in the file
     out = []
     for pattern in patterns:
         for path, text in _values(doc.data, pattern):
-            start = doc.value_at(path)
-            block = path in doc.literal_blocks
             for offset, message, hint in _problems(text):
+                start = doc.value_at(path)  # positions are worked out only when there is a problem
+                block = path in doc.literal_blocks
                 # A literal block (|) starts on the line after its key; other scalars on the key's line.
                 line = start.line + offset + (1 if block else 0)
                 out.append(Diagnostic(doc.display, line, 1, field_path(path), message, hint, "markdown.html"))

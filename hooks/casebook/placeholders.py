@@ -41,6 +41,8 @@ def find(data: Any, path: KeyPath = ()) -> Iterator[KeyPath]:
 
 def check(doc: YamlDocument) -> list[Diagnostic]:
     """One error for each field whose text is still a placeholder."""
+    if doc.text and MARKER not in doc.text:
+        return []  # one substring search instead of a walk: the common case
     out = []
     for path in find(doc.data):
         pos = doc.value_at(path)

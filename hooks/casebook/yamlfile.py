@@ -29,6 +29,9 @@ MAX_DEPTH = 40
 KeyPath = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -47,11 +50,9 @@ class Position:
 
 
 @dataclass
-class YamlDocument:
-    """Parsed data of one file, with where each value and key stands."""
+class Index:
+    """Where each value and key of a document stands, and what YAML did to its scalars."""
 
-    display: str
-    data: Any
     values: dict[KeyPath, Position] = field(default_factory=dict)
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     # Plain (unquoted) scalars that YAML turned into something other than a string.
@@ -59,17 +60,49 @@ class YamlDocument:
     # Literal blocks (|): their text starts on the line after the key.
     literal_blocks: set[KeyPath] = field(default_factory=set)
 
+
+@dataclass
+class YamlDocument:
+    """Parsed data of one file. Positions are worked out only when something needs one (a
+    valid record never does), by walking the file's nodes again."""
+
+    display: str
+    data: Any
+    text: str = ""
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            walker = _Walker(self, Index())
+            walker.walk(yaml.compose(self.text, Loader=_Loader), (), 0)
+            self._index = walker.index
+        return self._index
+
+    @property
+    def values(self) -> dict[KeyPath, Position]:
+        return self.index.values
+
+    @property
+    def coerced(self) -> dict[KeyPath, str]:
+        return self.index.coerced
+
+    @property
+    def literal_blocks(self) -> set[KeyPath]:
+        return self.index.literal_blocks
+
     def value_at(self, path: KeyPath) -> Position:
         """Position of the value at path, or of its nearest ancestor that exists."""
+        values = self.index.values
         p = tuple(path)
         while p:
-            if p in self.values:
-                return self.values[p]
+            if p in values:
+                return values[p]
             p = p[:-1]
-        return self.values.get((), Position(1, 1))
+        return values.get((), Position(1, 1))
 
     def key_at(self, path: KeyPath) -> Position:
-        return self.keys.get(tuple(path)) or self.value_at(path)
+        return self.index.keys.get(tuple(path)) or self.value_at(path)
 
 
 class _Problem(Exception):
@@ -176,8 +209,14 @@ def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic
         return None, [Diagnostic(display, 1, 1, "", "嵌套层数过多", "", "yaml.depth")]
     if root is None:
         return None, [Diagnostic(display, 1, 1, "", "文件是空的", "从模板复制一个案例开始。", "yaml.empty")]
-    doc = YamlDocument(display, None)
-    walker = _Walker(doc)
+    doc = YamlDocument(display, None, text)
+    try:
+        doc.data = _construct(root, set(), 0)
+        return doc, []
+    except _Unusual:
+        pass  # something to report: walk again, noting where everything stands
+    walker = _Walker(doc, Index())
+    doc._index = walker.index
     try:
         doc.data = walker.walk(root, (), 0)
     except _Problem as p:  # too big or too deep: nothing after it can be trusted
@@ -221,8 +260,9 @@ _YAML11_HINT = (
 class _Walker:
     """Nodes to data. Problems are collected, not raised, so one run reports them all."""
 
-    def __init__(self, doc: YamlDocument):
+    def __init__(self, doc: YamlDocument, index: Index):
         self.doc = doc
+        self.index = index
         self.seen: set[int] = set()
         self.problems: list[_Problem] = []
 
@@ -239,7 +279,7 @@ class _Walker:
             if not any(p.code == "yaml.alias" for p in self.problems):
                 # The alias node is the anchored node itself: its mark is the anchor's, so point
                 # at the container that holds the alias instead.
-                where = self.doc.value_at(path[:-1]) if path else _pos(node.start_mark)
+                where = self.index.values.get(path[:-1], _pos(node.start_mark)) if path else _pos(node.start_mark)
                 self.problems.append(
                     _Problem(
                         where,
@@ -255,12 +295,15 @@ class _Walker:
             raise _Problem(
                 _pos(node.start_mark), path, "内容层数或条目过多", "检查是否粘贴了不相关的内容。", "yaml.size"
             )
-        self.doc.values[path] = _pos(node.start_mark)
+        self.index.values[path] = _pos(node.start_mark)
         try:
             if isinstance(node, yaml.ScalarNode):
                 if node.style == "|":
-                    self.doc.literal_blocks.add(path)
-                return _scalar(node, path, self.doc)
+                    self.index.literal_blocks.add(path)
+                value = _scalar(node, path)
+                if not node.style and not isinstance(value, str):
+                    self.index.coerced[path] = node.value
+                return value
             if isinstance(node, yaml.SequenceNode):
                 _plain_tag(node, "tag:yaml.org,2002:seq", path)
                 return [self.walk(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
@@ -289,7 +332,7 @@ class _Walker:
                 continue
             key = key_node.value
             if key in out:
-                first = self.doc.keys[(*path, key)]
+                first = self.index.keys[(*path, key)]
                 self.problems.append(
                     _Problem(
                         _pos(key_node.start_mark),
@@ -300,7 +343,7 @@ class _Walker:
                     )
                 )
                 continue  # the first one stands; its position stays the one recorded
-            self.doc.keys[(*path, key)] = _pos(key_node.start_mark)
+            self.index.keys[(*path, key)] = _pos(key_node.start_mark)
             out[key] = self.walk(value_node, (*path, key), depth + 1)
         return out
 
@@ -316,7 +359,7 @@ def _plain_tag(node: yaml.Node, expected: str, path: KeyPath) -> None:
         )
 
 
-def _scalar(node: yaml.ScalarNode, path: KeyPath, doc: YamlDocument) -> Any:
+def _scalar(node: yaml.ScalarNode, path: KeyPath) -> Any:
     tag = node.tag
     if tag not in _SCALAR_TAGS:
         raise _Problem(
@@ -336,9 +379,34 @@ def _scalar(node: yaml.ScalarNode, path: KeyPath, doc: YamlDocument) -> Any:
             value = None
     except (ConstructorError, ValueError):
         return node.value
-    if not node.style:  # plain: the C composer says "", the Python one None
-        doc.coerced[path] = node.value
     return value
+
+
+class _Unusual(Exception):
+    """The fast construction met something to report; the walker will say what and where."""
+
+
+def _construct(node: yaml.Node, seen: set[int], depth: int) -> Any:
+    """Nodes to data with no bookkeeping: the path every valid record takes."""
+    if id(node) in seen or depth > MAX_DEPTH or len(seen) > MAX_NODES:
+        raise _Unusual
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            raise _Unusual
+        return node.value if node.tag in (_STR, _TIMESTAMP) else _scalar(node, ())
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise _Unusual
+        return [_construct(child, seen, depth + 1) for child in node.value]
+    if node.tag != _MAP:
+        raise _Unusual
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR or key_node.value in out:
+            raise _Unusual
+        out[key_node.value] = _construct(value_node, seen, depth + 1)
+    return out
 
 
 def coercion_hint(doc: YamlDocument, path: KeyPath) -> str:
