@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,35 +41,54 @@ class CharMaps:
     """What the search box needs to accept either script: t2s per character, and s2t per
     character with the pairs that disambiguate it, learnt from the site's own text."""
 
-    s2t: dict[str, Counter[str]] = field(default_factory=dict)
+    chars: set[str] = field(default_factory=set)
     pairs: dict[str, str] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
 
     def learn(self, simplified: str, traditional: str) -> None:
+        self.chars.update(simplified)
         if len(simplified) != len(traditional):
             return  # phrase conversion changed the length: no character alignment to learn from
-        for i, (s, t) in enumerate(zip(simplified, traditional, strict=True)):
-            if CJK.match(s):
-                self.s2t.setdefault(s, Counter())[t] += 1
-                if s != t and i + 1 < len(simplified) and CJK.match(simplified[i + 1]):
-                    self.pairs.setdefault(simplified[i : i + 2], traditional[i : i + 2])
+        # Where phrase-level conversion differs from the default one-character conversion, the
+        # character is ambiguous (里 -> 裡/裏/里): keep the pairs around it. Compare in blocks so
+        # that the Python loop only runs over the few blocks that differ.
+        default = simplified.translate(_single_s2t(simplified))
+        block = 256
+        for start in range(0, len(simplified), block):
+            end = start + block
+            if default[start:end] == traditional[start:end]:
+                continue
+            for i in range(start, min(end, len(simplified))):
+                if default[i] != traditional[i] and CJK.match(simplified[i]):
+                    self.ambiguous.add(simplified[i])
+                    for j in (i - 1, i):
+                        if j >= 0 and j + 1 < len(simplified) and CJK.match(simplified[j + 1]):
+                            self.pairs.setdefault(simplified[j : j + 2], traditional[j : j + 2])
 
     def payload(self) -> dict[str, dict[str, str]]:
-        s2t = {s: c.most_common(1)[0][0] for s, c in self.s2t.items()}
-        ambiguous = {s for s, c in self.s2t.items() if len(c) > 1}
-        t2s: dict[str, str] = {}
-        for s, counts in self.s2t.items():
-            for t in counts:
-                if t != s:
-                    t2s.setdefault(t, s)
-        # Characters readers type in Traditional that the site never shows still map back.
-        for t in list(t2s):
-            t2s[t] = converter("t2s").convert(t)
-        pairs = {k: v for k, v in self.pairs.items() if k[0] in ambiguous or k[1] in ambiguous}
+        cjk = [c for c in self.chars if CJK.match(c)]
+        table = _single_s2t("".join(cjk))
+        s2t = {c: chr(table[ord(c)]) for c in cjk if table.get(ord(c), ord(c)) != ord(c)}
+        t2s = {t: converter("t2s").convert(t) for t in s2t.values()}
         return {
-            "s2t": {s: t for s, t in s2t.items() if s != t},
-            "t2s": t2s,
-            "pairs": pairs,
+            "s2t": s2t,
+            "t2s": {t: s for t, s in t2s.items() if t != s},
+            "pairs": {k: v for k, v in self.pairs.items() if k[0] in self.ambiguous or k[1] in self.ambiguous},
         }
+
+
+_SINGLE: dict[int, int] = {}
+
+
+def _single_s2t(text: str) -> dict[int, int]:
+    """str.translate table of each character's own conversion, grown as new characters appear."""
+    for c in set(text) - {chr(k) for k in _SINGLE}:
+        if CJK.match(c):
+            t = converter("s2t").convert(c)
+            if len(t) == 1 and t != c:
+                _SINGLE[ord(c)] = ord(t)
+        _SINGLE.setdefault(ord(c), ord(c))
+    return _SINGLE
 
 
 def _web_path(site_dir: Path, html: Path) -> str:
