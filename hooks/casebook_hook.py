@@ -21,9 +21,9 @@ from casebook.diagnostics import format_text
 from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.publish import check_site
-from casebook.search import SearchIndexError, build_index
+from casebook.search import SearchIndexError, StreamingIndex
 from casebook.site import files, fill_blocks, pages, photos
-from casebook.variants import write_traditional
+from casebook.variants import HANT_DIR, TraditionalVariant
 
 log = logging.getLogger("mkdocs.hooks.casebook")
 _state: dict[str, object] = {}
@@ -84,6 +84,12 @@ def _docs_path(config: MkDocsConfig, src_uri: str) -> str:
     return (Path(config.docs_dir).relative_to(root) / src_uri).as_posix()
 
 
+def on_build_error(error: Exception) -> None:
+    search = _state.pop("search", None)
+    if isinstance(search, StreamingIndex):
+        search.close()
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     book = _book()
     src = page.file.src_uri
@@ -95,14 +101,38 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return filled
 
 
+def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
+    # The site folder has been cleaned by now: start the Traditional copy and the search
+    # service, which take each page as soon as it is rendered.
+    site_dir = Path(config.site_dir)
+    _state["variant"] = TraditionalVariant(site_dir, _book().site.url)
+    _state["search"] = StreamingIndex(site_dir)
+    return env
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    variant: TraditionalVariant = _state["variant"]  # type: ignore[assignment]
+    search: StreamingIndex = _state["search"]  # type: ignore[assignment]
+    dest = page.file.dest_uri
+    simplified, traditional = variant.page(output, dest)
+    url = "/" + (dest[: -len("index.html")] if dest.endswith("index.html") else dest)
+    search.add(simplified, url)
+    search.add(traditional, f"/{HANT_DIR}{url}")
+    return simplified
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
+    variant: TraditionalVariant = _state.pop("variant")  # type: ignore[assignment]
+    search: StreamingIndex = _state.pop("search")  # type: ignore[assignment]
     try:
-        pages_converted = write_traditional(site_dir, _book().site.url)
-        build_index(site_dir)
+        variant.finish()  # 404 and redirect pages: not for the index (they have no article)
+        search.finish()
     except SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
-    log.info("casebook: 繁体版 %d 页，搜索索引已建立", pages_converted)
+    finally:
+        search.close()
+    log.info("casebook: 繁体版 %d 页，搜索索引已建立", variant.pages)
     problems = check_site(_book(), site_dir)
     if problems:
         raise PluginError("站点不完整：\n" + "\n".join(problems))

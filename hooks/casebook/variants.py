@@ -91,11 +91,6 @@ def _single_s2t(text: str) -> dict[int, int]:
     return _SINGLE
 
 
-def _web_path(site_dir: Path, html: Path) -> str:
-    rel = html.relative_to(site_dir).as_posix()
-    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
-
-
 def _switch_links(html: str, web_path: str, hant: bool) -> str:
     depth = web_path.count("/") + (1 if hant else 0)
     up = "../" * depth
@@ -128,28 +123,50 @@ def html_pages(site_dir: Path) -> Iterable[Path]:
             yield path
 
 
-def write_traditional(site_dir: Path, site_url: str) -> int:
-    """Mirror the Simplified site under zh-Hant/; returns the number of pages converted."""
-    target_root = site_dir / HANT_DIR
-    if target_root.exists():
-        shutil.rmtree(target_root)
-    maps = CharMaps()
-    count = 0
-    for path in html_pages(site_dir):
-        web_path = _web_path(site_dir, path)
-        source = path.read_text(encoding="utf-8")
-        simplified = source.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
+class TraditionalVariant:
+    """Builds zh-Hant/ page by page as the site is rendered, then the files no page covers."""
+
+    def __init__(self, site_dir: Path, site_url: str):
+        self.site_dir, self.site_url = site_dir, site_url
+        self.root = site_dir / HANT_DIR
+        self.maps = CharMaps()
+        self.done: set[str] = set()
+        if self.root.exists():
+            shutil.rmtree(self.root)
+
+    def page(self, html: str, dest: str) -> tuple[str, str]:
+        """The finished Simplified page and its Traditional twin (written to zh-Hant/ here)."""
+        web_path = dest[: -len("index.html")] if dest.endswith("index.html") else dest
+        simplified = html.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
         traditional = to_traditional(simplified).replace('<html lang="zh-Hans"', '<html lang="zh-Hant"', 1)
-        maps.learn(simplified, traditional)
-        path.write_text(_finish(simplified, site_url, web_path, hant=False), encoding="utf-8")
-        out = target_root / path.relative_to(site_dir)
+        self.maps.learn(simplified, traditional)
+        hant = _finish(traditional, self.site_url, web_path, hant=True)
+        out = self.root / dest
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(_finish(traditional, site_url, web_path, hant=True), encoding="utf-8")
-        count += 1
-    _copy_static(site_dir, target_root)
-    _sitemap(site_dir, target_root, site_url)
-    (site_dir / "search-map.json").write_text(json.dumps(maps.payload(), ensure_ascii=False), encoding="utf-8")
-    return count
+        out.write_text(hant, encoding="utf-8")
+        self.done.add(dest)
+        return _finish(simplified, self.site_url, web_path, hant=False), hant
+
+    def finish(self) -> list[tuple[str, str]]:
+        """Convert the HTML no page event covered (404.html, redirects), copy the static files,
+        write the sitemaps and the search map; returns (dest, html) of the pages converted here."""
+        converted = []
+        for path in html_pages(self.site_dir):
+            dest = path.relative_to(self.site_dir).as_posix()
+            if dest in self.done:
+                continue
+            hans, hant = self.page(path.read_text(encoding="utf-8"), dest)
+            path.write_text(hans, encoding="utf-8")
+            converted.append((dest, hant))
+        _copy_static(self.site_dir, self.root)
+        _sitemap(self.site_dir, self.root, self.site_url)
+        payload = json.dumps(self.maps.payload(), ensure_ascii=False)
+        (self.site_dir / "search-map.json").write_text(payload, encoding="utf-8")
+        return converted
+
+    @property
+    def pages(self) -> int:
+        return len(self.done)
 
 
 _SHARED_LINK = re.compile(r'(href|src)="((?:\.\./)*)(data/|schema/|feed\.xml|sitemap\.xml)')
