@@ -347,11 +347,11 @@ class _Loader:
                     "id.filename",
                 )
             )
-        for i, v in enumerate(data.get("pillars") or []):
+        for i, v in enumerate(refs.list_at(data, "pillars")):
             out.extend(refs.unknown(doc, ("pillars", i), v, vocab["pillar"]))
-        for i, v in enumerate(data.get("policies") or []):
+        for i, v in enumerate(refs.list_at(data, "policies")):
             out.extend(refs.unknown(doc, ("policies", i), v, vocab["policy"]))
-        for i, v in enumerate(data.get("themes") or []):
+        for i, v in enumerate(refs.list_at(data, "themes")):
             out.extend(refs.unknown(doc, ("themes", i), v, vocab["theme"]))
         for path_, item in _items(doc, "sources"):
             out.extend(refs.unknown(doc, (*path_, "ref"), item.get("ref"), vocab["source"]))
@@ -396,7 +396,8 @@ class _Loader:
                 )
             images.inspect(photo)
         except images.ImageProblem as problem:
-            message = f"{problem.message}：cases/{stem}/{name}"
+            where = f"cases/{stem}/{name}"
+            message = problem.message if where in problem.message else f"{problem.message}：{where}"
             self.diagnostics.append(located(doc, path, message, problem.hint, "media.file"))
 
     def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
@@ -405,12 +406,14 @@ class _Loader:
         out = self.diagnostics
         before = len(out)
         for level in ("district", "street", "community"):
-            if level in place:
+            if isinstance(place.get(level), str):
                 out.extend(refs.unknown(doc, ("place", level), place[level], vocab[level]))
         if len(out) > before:
             return
         parents = self.place_parent
         district, street, community = place.get("district"), place.get("street"), place.get("community")
+        if not isinstance(district, str) or not all(isinstance(v, str) for v in (street or "", community or "")):
+            return  # a missing or mistyped part: the schema has said so already
         if street and parents.get(street) != district:
             pos = doc.value_at(("place", "street"))
             owner = vocab["district"].names.get(parents.get(street, ""), "?")
@@ -600,11 +603,14 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     refs_at = {(d.file, d.line, d.column) for d in diagnostics if d.code == "ref.unknown"}
     # A scaffold's 待填写 placeholder is reported once, as unwritten, not also as a bad id or short text.
     unwritten = {(d.file, d.line, d.column) for d in diagnostics if d.code == placeholders.CODE}
+    # A refused alias or tag leaves nothing behind; "应为文字，实际为空值" there would only confuse.
+    refused = {(d.file, d.line, d.column) for d in diagnostics if d.code in ("yaml.alias", "yaml.tag")}
     return [
         d
         for d in diagnostics
         if not (d.code == "schema.pattern" and (d.file, d.line, d.column) in refs_at)
         and not (d.code != placeholders.CODE and (d.file, d.line, d.column) in unwritten)
+        and not (d.code.startswith("schema.") and (d.file, d.line, d.column) in refused)
     ]
 
 

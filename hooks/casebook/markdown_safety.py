@@ -8,6 +8,7 @@ if a check were skipped.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,11 @@ MARKDOWN = "text/markdown"
 # An autolink such as <https://example.org/> is Markdown, not HTML.
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<\s*(/?\s*[A-Za-z][A-Za-z0-9-]*|!--)")
-_SCHEME = re.compile(r"(?:\]\(|<|\bhref\s*=\s*[\"']?)\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+# Anywhere, once entities are decoded: inline links, reference definitions ([1]: javascript:…),
+# autolinks and attribute lists all end up as an href.
+_SCHEME = re.compile(r"\b(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+# attr_list is on in mkdocs.yml: {onclick="…"} after a link would become an attribute.
+_HANDLER = re.compile(r"\bon[a-z]{2,}\s*=", re.IGNORECASE)
 
 
 def markdown_paths(schema: dict[str, Any], documents: dict[str, dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -66,35 +71,53 @@ def _values(data: Any, pattern: tuple[str, ...], path: KeyPath = ()) -> Iterator
         yield from _values(data[head], rest, (*path, head))
 
 
-def _problems(text: str) -> Iterator[tuple[int, str, str]]:
-    """(line offset within the text, message, hint) for each unsafe construct."""
-    for offset, line in enumerate(text.splitlines()):
-        bare = _AUTOLINK.sub("", line)
-        scheme = _SCHEME.search(bare)
+def _problems(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """(line offset within the text, what was found, message, hint) for each unsafe construct."""
+    for offset, raw in enumerate(text.splitlines()):
+        line = _AUTOLINK.sub("", html.unescape(raw))
+        scheme = _SCHEME.search(line)
         if scheme:
-            yield (
-                offset,
-                f"链接用了不允许的协议“{scheme.group(1).lower()}:”",
-                "链接只能以 http://、https:// 或 mailto: 开头。",
-            )
+            name = scheme.group(1).lower()
+            yield offset, name, f"链接用了不允许的协议“{name}:”", "链接只能以 http://、https:// 或 mailto: 开头。"
             continue
-        tag = _TAG.search(bare)
+        tag = _TAG.search(line)
         if tag:
             name = tag.group(1).replace(" ", "")
             yield (
                 offset,
+                "<",
                 f"不能直接写 HTML（发现 <{name}）",
                 "这里只能用 Markdown：加粗写 **文字**，列表用“- ”开头，链接写 [文字](https://…)。"
                 "如果是文字里的小于号，请写成全角“＜”。",
             )
+            continue
+        handler = _HANDLER.search(line)
+        if handler:
+            yield (
+                offset,
+                handler.group(0).rstrip("= "),
+                f"不能给内容加事件属性（{handler.group(0).rstrip('= ')}）",
+                "删掉 {…} 里的 on… 属性；这里只写文字和普通链接。",
+            )
+
+
+def _source_line(doc: YamlDocument, start: int, guess: int, found: str) -> int:
+    """The file line that holds what was found: folded (>) and plain values join their lines,
+    so the offset within the value is only a guess; look for the text itself from the key on."""
+    lines = doc.text.splitlines()
+    needle = found.lower()
+    for number in range(start, len(lines) + 1):
+        if needle in html.unescape(lines[number - 1]).lower():
+            return number
+    return guess
 
 
 def _suspect(text: str) -> bool:
     """Could the file hold HTML or a scripting link at all? Plain substring tests, run in C."""
-    if "<" in text:
+    if "<" in text or "&" in text or "=" in text:
         return True
     low = text.lower()
-    return any(scheme in low for scheme in ("javascript", "vbscript", "data", "file"))
+    return any(word in low for word in ("javascript", "vbscript", "data", "file"))
 
 
 def check(doc: YamlDocument, patterns: list[tuple[str, ...]]) -> list[Diagnostic]:
@@ -103,11 +126,11 @@ def check(doc: YamlDocument, patterns: list[tuple[str, ...]]) -> list[Diagnostic
     out = []
     for pattern in patterns:
         for path, text in _values(doc.data, pattern):
-            for offset, message, hint in _problems(text):
+            for offset, found, message, hint in _problems(text):
                 start = doc.value_at(path)  # positions are worked out only when there is a problem
-                block = path in doc.literal_blocks
                 # A literal block (|) starts on the line after its key; other scalars on the key's line.
-                line = start.line + offset + (1 if block else 0)
+                guess = start.line + offset + (1 if path in doc.literal_blocks else 0)
+                line = _source_line(doc, start.line, guess, found) if doc.text else guess
                 out.append(Diagnostic(doc.display, line, 1, field_path(path), message, hint, "markdown.html"))
     return out
 

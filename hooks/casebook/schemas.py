@@ -227,7 +227,7 @@ class SchemaSet:
                 msg = "不能为空" if n == 0 else f"太短：至少 {bound} 个字，现在 {n} 个"
             else:
                 msg = f"太长：最多 {bound} 个字，现在 {n} 个"
-            yield diag(path, msg, hint or self._describe(schema))
+            yield diag(path, msg, self._describe(schema) or hint)
             return
         if kind in ("minItems", "maxItems"):
             n = len(instance) if isinstance(instance, list) else 0

@@ -8,12 +8,14 @@ catch duplicate keys (PyYAML keeps the last one silently), refuse anchors and al
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 
 from .diagnostics import Diagnostic, field_path
 
@@ -121,7 +123,7 @@ _SYNTAX_HINTS: list[tuple[str, str, str]] = [
         "YAML 只能用空格缩进：把 Tab 换成两个空格（编辑器里可以设置“用空格代替 Tab”）。",
     ),
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",
         "此处不能出现“: ”",
         '值里有英文冒号加空格时，请给整个值加引号，例如 title: "做法: 敲门"；或者检查上一行的缩进。',
     ),
@@ -139,6 +141,11 @@ _SYNTAX_HINTS: list[tuple[str, str, str]] = [
     ),
     (
         "expected <block end>, but found",
+        "缩进不一致",
+        "同一层级的字段必须左对齐；列表项的“- ”要对齐。",
+    ),
+    (
+        "did not find expected '-' indicator",
         "缩进不一致",
         "同一层级的字段必须左对齐；列表项的“- ”要对齐。",
     ),
@@ -185,23 +192,78 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     if "\x00" in text:
-        return None, [Diagnostic(display, 1, 1, "", "文件含有空字符，不是文本文件", "", "file.binary")]
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        hint = "文件可能已损坏，或者不是文本文件：删除这个字符，或从模板重新开始。"
+        return None, [Diagnostic(display, line, column, "", "文件含有空字符（U+0000）", hint, "file.binary")]
     return text, []
+
+
+_QUOTED_VALUE = re.compile(r'^\s*(?:-\s+)?(?:[^\s:#"\'][^:#]*:\s+)?"')
+
+
+def _open_quote(lines: list[str], first: int, last: int) -> Position | None:
+    """The line, between two marks, whose double-quoted value is never closed."""
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        if _QUOTED_VALUE.match(line) and line.replace('\\"', "").count('"') % 2 == 1:
+            return Position(number, line.index('"') + 1)
+    return None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    pos = _pos(mark) if mark else Position(1, 1)
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    message, hint = _syntax_message(problem)
+    detail = (exc.problem or "").strip()
+    lines = text.splitlines()
+    line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        message, hint = _syntax_message("found character '\\t'")
+    elif "\t" in problem or "'\\t'" in problem:
+        message, hint = "值里有 Tab 字符", "把 Tab 换成空格，或给整个值加上引号。"
+    if any(k in problem for k in ("expected key", "end of stream", "expected ':'", "quoted scalar")):
+        start = _pos(exc.context_mark).line if exc.context_mark else 1
+        opened = _open_quote(lines, start, pos.line)
+        if opened is not None:
+            return Diagnostic(
+                display,
+                opened.line,
+                opened.column,
+                "",
+                "引号没有配对：这里开始的双引号没有结束",
+                "值里要用引号时，请用中文引号“”；或者给整个值加上英文引号，并把值里的英文双引号删掉。",
+                "yaml.syntax",
+            )
+    return Diagnostic(display, pos.line, pos.column, "", f"{message}（{detail}）", hint, "yaml.syntax")
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diagnostic:
+    # libyaml counts the position in bytes of UTF-8, not in characters.
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Diagnostic(
+        display,
+        line,
+        column,
+        "",
+        f"文件含有不可见的控制字符 U+{ord(char):04X}",
+        "删除这个字符（从别处复制文字时常会带进来），然后保存。",
+        "yaml.syntax",
+    )
 
 
 def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = _pos(mark) if mark else Position(1, 1)
-        message, hint = _syntax_message(f"{exc.context or ''} {exc.problem or ''}")
-        lines = text.splitlines()
-        if 0 < pos.line <= len(lines) and "\t" in lines[pos.line - 1]:
-            message, hint = _syntax_message("found character '\\t'")
-        detail = (exc.problem or "").strip()
-        return None, [Diagnostic(display, pos.line, pos.column, "", f"{message}（{detail}）", hint, "yaml.syntax")]
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        return None, [_syntax_error(exc, text, display)]
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_error(exc, text, display)]
+    except yaml.YAMLError as exc:
         return None, [
             Diagnostic(display, 1, 1, "", f"无法读取 YAML（{exc}）", "删除文件里的不可见控制字符。", "yaml.syntax")
         ]
@@ -277,9 +339,10 @@ class _Walker:
         if id(node) in self.seen:
             # An alias: report the first, and never expand any (that is how "billion laughs" explodes).
             if not any(p.code == "yaml.alias" for p in self.problems):
-                # The alias node is the anchored node itself: its mark is the anchor's, so point
-                # at the container that holds the alias instead.
-                where = self.index.values.get(path[:-1], _pos(node.start_mark)) if path else _pos(node.start_mark)
+                # The alias node is the anchored node itself, so its mark is the anchor's: point at
+                # the key that holds it, or at the list that does.
+                where = self.index.keys.get(path) or self.index.values.get(path[:-1], _pos(node.start_mark))
+                self.index.values[path] = where
                 self.problems.append(
                     _Problem(
                         where,
@@ -377,8 +440,10 @@ def _scalar(node: yaml.ScalarNode, path: KeyPath) -> Any:
             value = _constructor.construct_yaml_bool(node)
         else:
             value = None
-    except (ConstructorError, ValueError):
+    except Exception:
         return node.value
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return node.value  # .nan and .inf are no figure: let the schema say it wants a number
     return value
 
 
