@@ -147,22 +147,18 @@ class TraditionalVariant:
         self.done.add(dest)
         return _finish(simplified, self.site_url, web_path, hant=False), hant
 
-    def finish(self) -> list[tuple[str, str]]:
+    def finish(self) -> None:
         """Convert the HTML no page event covered (404.html, redirects), copy the static files,
-        write the sitemaps and the search map; returns (dest, html) of the pages converted here."""
-        converted = []
+        write the sitemaps and the search map."""
         for path in html_pages(self.site_dir):
             dest = path.relative_to(self.site_dir).as_posix()
-            if dest in self.done:
-                continue
-            hans, hant = self.page(path.read_text(encoding="utf-8"), dest)
-            path.write_text(hans, encoding="utf-8")
-            converted.append((dest, hant))
+            if dest not in self.done:
+                hans, _ = self.page(path.read_text(encoding="utf-8"), dest)
+                path.write_text(hans, encoding="utf-8")
         _copy_static(self.site_dir, self.root)
         _sitemap(self.site_dir, self.root, self.site_url)
         payload = json.dumps(self.maps.payload(), ensure_ascii=False)
         (self.site_dir / "search-map.json").write_text(payload, encoding="utf-8")
-        return converted
 
     @property
     def pages(self) -> int:
