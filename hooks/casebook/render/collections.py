@@ -20,6 +20,10 @@ def _facts(c: Collection) -> str:
     return " · ".join(bits)
 
 
+def _heading(c: Collection) -> list[str]:
+    return [f"# {md(c.title)}", "", _facts(c), "", escape_html(c.description.strip()), ""]
+
+
 def collections_index(book: Casebook) -> str:
     here = urls.COLLECTIONS
     out = [
@@ -53,12 +57,7 @@ def collection_page(book: Casebook, c: Collection) -> str:
         f"title: {yaml_str(c.title)}",
         "---",
         "",
-        f"# {md(c.title)}",
-        "",
-        _facts(c),
-        "",
-        escape_html(c.description.strip()),
-        "",
+        *_heading(c),
         f"[打印整个课程包]({_print_link(here, c)}){{ .md-button }}",
         "",
         "## 案例顺序 {#cases}",
@@ -95,12 +94,7 @@ def collection_print(book: Casebook, c: Collection, photos: Photos | None = None
         "  - toc",
         "---",
         "",
-        f"# {md(c.title)}",
-        "",
-        _facts(c),
-        "",
-        escape_html(c.description.strip()),
-        "",
+        *_heading(c),
         link("返回课程包", here, urls.collection(c.id)),
         "",
     ]
