@@ -5,13 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint validate bench clean
+.PHONY: serve build test lint validate bench install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
+
+install: $(STAMP)  ## only the install: .venv with the pinned dependencies
 
 serve: $(STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding when cases/, data/, hooks/ or docs/ change
 	$(BIN)/mkdocs serve
@@ -23,12 +25,15 @@ validate: $(STAMP)  ## check every record, as the build does
 	$(BIN)/casebook validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff format --check hooks tests bench
 
 test: $(STAMP)  ## lint, then the whole suite: core, strict build, and browser tests
-	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff check hooks tests bench
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## the benchmark at N = 100, 1,000 and 5,000 (several minutes); writes bench/results.md
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf site .pytest_cache

@@ -8,7 +8,7 @@ from ..markdown_safety import escape_html
 from ..model import Casebook, Element, Pillar, SourceRef
 from . import urls
 from .listing import case_cards
-from .text import attr, link, md, yaml_str
+from .text import attr, link, md, rel, yaml_str
 
 
 def _front(title: str, description: str = "") -> list[str]:
@@ -68,17 +68,23 @@ def _sources(book: Casebook, refs: tuple[SourceRef, ...]) -> list[str]:
     return [*out, ""]
 
 
+CARD_CASES = 5  # a card lists the newest few; the rest are one click away, so pages stay small
+
+
 def pillar_cards(book: Casebook, here: str) -> list[str]:
     out = ['<div class="grid cards cb-pillars" markdown>', ""]
+    newest = {c.id: i for i, c in enumerate(book.newest)}
     for p in book.framework.pillars:
-        cases = book.by_pillar.get(p.id, [])
+        cases = sorted(book.by_pillar.get(p.id, []), key=lambda c: newest[c.id])
         out += [
             f'-   <span class="cb-pillar-num">{attr(p.number)}</span> {link(p.title, here, urls.pillar(p.id))}',
             "",
             f"    {len(cases)} 个案例" + ("：" if cases else ""),
         ]
-        for c in cases:
+        for c in cases[:CARD_CASES]:
             out.append(f"    {link(c.title, here, urls.case(c.id))}<br>")
+        if len(cases) > CARD_CASES:
+            out.append(f"    [全部 {len(cases)} 个]({rel(here, urls.CASES)}?pillar={p.id})")
         out.append("")
     return [*out, "</div>", ""]
 

@@ -1,0 +1,1 @@
+"""The casebook benchmark: synthetic records, build measurements, and the report (`make bench`)."""

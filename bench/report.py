@@ -1,0 +1,234 @@
+"""The benchmark's tables: one row per size, one row per target and size with PASS or FAIL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bench.measure import PageSizes
+from bench.profiling import ProfileResult
+from bench.search_probe import SearchProbe
+
+KB, MB = 1_000, 1_000_000  # decimal units, as the targets are written
+SEARCH_FAILED = "no result"  # how a search measurement that timed out is noted
+
+COLUMNS = (
+    "N",
+    "records",
+    "validate (records/s)",
+    "build (s)",
+    "case pages",
+    "build (case pages/s)",
+    "plain MkDocs (s)",
+    "hook overhead",
+    "peak RSS (MB)",
+    "case page mean (KB)",
+    "case page max (KB)",
+    "site (MB)",
+    "before 1st search result (KB)",
+)
+TARGET_COLUMNS = ("target", "limit", "N", "measured", "result")
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    generated: int  # synthetic records
+    records: int  # all records validated and built: the synthetic ones and the real ones
+    validate_rate: float
+    build_seconds: float
+    case_pages: int
+    plain_seconds: float
+    peak_rss: int
+    html: PageSizes
+    site_bytes: int
+    search: SearchProbe | None
+    search_note: str = ""  # why there is no search measurement
+    load_average: float = 0.0  # of the machine (1 minute) when this size started: timings are only as good as it
+    home_bytes: int = 0  # site/index.html, the page a search starts from
+    largest: tuple[tuple[str, int], ...] = ()  # the heaviest HTML pages
+    build_error: str = ""  # why the build with the hook failed; its time is then the time to failure
+
+    @property
+    def pages_per_second(self) -> float | None:
+        return None if self.build_error else self.case_pages / self.build_seconds
+
+    @property
+    def overhead(self) -> float | None:
+        return None if self.build_error else self.build_seconds / self.plain_seconds - 1
+
+    @property
+    def search_bytes(self) -> int | None:
+        return self.search.bytes if self.search else None
+
+    @property
+    def search_failed(self) -> bool:
+        """The browser ran but no result appeared (as opposed to a skipped measurement)."""
+        return self.search is None and self.search_note.startswith(SEARCH_FAILED)
+
+
+def _or_dash(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def row(r: SizeResult) -> list[str]:
+    return [
+        f"{r.generated:,}",
+        f"{r.records:,}",
+        f"{r.validate_rate:,.0f}",
+        f"FAILED after {r.build_seconds:,.0f}" if r.build_error else f"{r.build_seconds:,.1f}",
+        f"{r.case_pages:,}",
+        _or_dash(r.pages_per_second, ",.1f"),
+        f"{r.plain_seconds:,.1f}",
+        _or_dash(r.overhead, "+.1%"),
+        f"{r.peak_rss / MB:,.0f}",
+        f"{r.html.mean / KB:,.1f}",
+        f"{r.html.largest / KB:,.1f}",
+        f"{r.site_bytes / MB:,.1f}",
+        f"{r.search.bytes / KB:,.0f}" if r.search else f"{'FAILED' if r.search_failed else 'skipped'}: {r.search_note}",
+    ]
+
+
+# -- targets -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    name: str
+    limit: str
+    at: tuple[int, ...]  # sizes it is judged at; () for every size
+    value: Callable[[SizeResult], float | None]
+    passes: Callable[[float], bool]
+    shown: Callable[[float], str]
+
+
+TARGETS = (
+    Target(
+        "validation",
+        "≥ 3,000 records/s",
+        (1000, 5000),
+        lambda r: r.validate_rate,
+        lambda v: v >= 3000,
+        "{:,.0f}".format,
+    ),
+    Target(
+        "full build",
+        "≥ 100 case pages/s",
+        (1000, 5000),
+        lambda r: r.pages_per_second,
+        lambda v: v >= 100,
+        "{:,.1f}".format,
+    ),
+    Target("hook overhead", "≤ 15 %", (), lambda r: r.overhead, lambda v: v <= 0.15, "{:+.1%}".format),
+    Target(
+        "case page HTML (max)",
+        "≤ 60 KB",
+        (),
+        lambda r: r.html.largest,
+        lambda v: v <= 60 * KB,
+        lambda v: f"{v / KB:,.1f} KB",
+    ),
+    Target(
+        "peak memory of the build",
+        "≤ 1.5 GB",
+        (5000,),
+        lambda r: r.peak_rss,
+        lambda v: v <= 1.5 * 1000 * MB,
+        lambda v: f"{v / MB:,.0f} MB",
+    ),
+    Target(
+        "bytes before 1st search result",
+        "≤ 400 KB",
+        (1000,),
+        lambda r: r.search_bytes,
+        lambda v: v <= 400 * KB,
+        lambda v: f"{v / KB:,.0f} KB",
+    ),
+)
+
+
+def judged(target: Target, results: Sequence[SizeResult]) -> list[tuple[SizeResult, str]]:
+    """The results a target is judged on, each with how its size is labelled."""
+    chosen = [r for r in results if not target.at or r.generated in target.at]
+    if chosen:
+        return [(r, f"{r.generated:,}") for r in chosen]
+    stand_in = max(results, key=lambda r: r.generated)
+    wanted = " and ".join(f"{n:,}" for n in target.at)
+    return [(stand_in, f"{stand_in.generated:,} (not measured at {wanted})")]
+
+
+def target_rows(results: Sequence[SizeResult]) -> list[list[str]]:
+    rows = []
+    for target in TARGETS:
+        for r, size in judged(target, results):
+            value = target.value(r)
+            if value is None:
+                failed = r.build_error or r.search_failed
+                why = "build failed" if r.build_error else r.search_note or "—"
+                rows.append([target.name, target.limit, size, why, "FAIL" if failed else "SKIPPED"])
+            else:
+                verdict = "PASS" if target.passes(value) else "FAIL"
+                rows.append([target.name, target.limit, size, target.shown(value), verdict])
+    return rows
+
+
+# -- markdown ----------------------------------------------------------------------------------
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return "\n".join(lines)
+
+
+def hotspot_table(profile: ProfileResult) -> str:
+    rows = [[h.label.strip(), f"{h.seconds:,.2f}", f"{h.share:.0%}"] for h in profile.hotspots]
+    return table(("part of the build", "seconds (profiled)", "share"), rows)
+
+
+NOTES = """\
+- N is the number of generated records; each project also holds the real records of `cases/`
+  (reference data such as `data/collections/` names them), so *records* = N + those.
+- *build* is a full default `mkdocs build` of a copy of the project, run as a subprocess and timed
+  from outside (interpreter start and imports included). *case pages* counts
+  `site/cases/<id>/index.html` (and `site/zh-Hant/cases/<id>/index.html` once that copy exists).
+- *plain MkDocs* builds another project whose `docs/` already holds everything the hook adds to a
+  build (its pages, the Markdown of `casebook.site.pages`, and its files: data, feed, QR codes),
+  the home page with its blocks filled by `casebook.site.fill_blocks`, and the same `mkdocs.yml`
+  minus `hooks:`/`watch:`. *hook overhead* = build / plain − 1: loading and checking records,
+  rendering pages and files, and whatever the hook does around the pages (the Traditional copy
+  and the search index, once the hook makes them) and after them (the post-build check).
+- *peak RSS* is the maximum resident set of the build process (os.wait4), not of this script.
+- *before 1st search result*: response bodies from loading the home page in headless Chromium to
+  the first result of a query typed into the header search box (local http.server, no compression).
+- KB and MB are 1,000 and 1,000,000 bytes. Timings come from one run on a shared 2-core machine;
+  other jobs running at the same time make them noisier than the sizes, which are exact.
+"""
+
+
+def weights(results: Sequence[SizeResult]) -> str:
+    """Page weights the targets do not cover, and the search download compressed."""
+    lines = []
+    for r in results:
+        heavy = ", ".join(f"`{path}` {size / KB:,.0f} KB" for path, size in r.largest)
+        gz = f"; before 1st search result gzip-compressed {r.search.gzip_bytes / KB:,.0f} KB" if r.search else ""
+        lines.append(f"- N = {r.generated:,}: home page {r.home_bytes / KB:,.0f} KB; heaviest pages {heavy}{gz}.")
+    return "\n".join(lines)
+
+
+def markdown(results: Sequence[SizeResult], profile: ProfileResult | None, context: Sequence[str], query: str) -> str:
+    parts = ["# Benchmark results", "", *context, "", "## Measurements", "", table(COLUMNS, [row(r) for r in results])]
+    parts += ["", "## Targets", "", table(TARGET_COLUMNS, target_rows(results)), ""]
+    load = ", ".join(f"{r.load_average:.1f} (N = {r.generated:,})" for r in results)
+    engines = "、".join(sorted({r.search.engine for r in results if r.search})) or "none measured"
+    notes = NOTES.replace("a query typed", f"the query “{query}” typed")
+    notes += "".join(
+        f"- The build with the hook failed at N = {r.generated:,}: {r.build_error}\n" for r in results if r.build_error
+    )
+    notes += f"- Search engine of the built site: {engines}.\n"
+    parts += ["## Notes", "", notes + f"- 1-minute load average when each size started: {load}.", ""]
+    parts += ["## Other page weights", "", weights(results), ""]
+    if profile is not None:
+        parts += [
+            f"## Where the time goes (cProfile, one build of {profile.cases:,} records; details in profile.txt)",
+            "",
+            *([f"The profiled build failed: {profile.error}", ""] if profile.error else []),
+            hotspot_table(profile),
+            "",
+        ]
+    return "\n".join(parts)
