@@ -11,19 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bench.search_probe import serve
+from bench.search_probe import CHROMIUM, CHROMIUM_FLAGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PROJECT_PARTS = ("cases", "data", "docs", "overrides", "mkdocs.yml", "hooks/casebook_hook.py")
 
 
