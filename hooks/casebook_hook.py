@@ -16,13 +16,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from casebook.diagnostics import format_text
 from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.publish import check_site
-from casebook.search import SearchIndexError, build_index
-from casebook.site import files, fill_blocks, pages, photos
+from casebook.qr import QrBatch
+from casebook.render.markup import Html
+from casebook.search import IndexRun, SearchIndexError
+from casebook.site import GeneratedPage, files, fill_blocks, pages, photos, qr_codes
 from casebook.variants import TraditionalVariant
 
 log = logging.getLogger("mkdocs.hooks.casebook")
@@ -59,16 +62,46 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+class CorePage(Page):
+    """A page the core renders to HTML itself: MkDocs' Markdown step is skipped, its template kept."""
+
+    def __init__(self, generated: GeneratedPage, file: File, config: MkDocsConfig) -> None:
+        super().__init__(None, file, config)
+        self.generated = generated
+        self.rendered: Html | None = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.rendered = self.generated.render()
+        self.markdown = ""
+        self.meta = dict(self.rendered.meta)
+        self.title = self.rendered.title
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        assert self.rendered is not None
+        self.content = self.rendered.html
+        self.toc = get_toc(self.rendered.toc)
+        self.present_anchor_ids = self.rendered.anchors
+        self.rendered = None  # the HTML now lives in self.content; keep one copy
+
+
 def on_files(files_: Files, config: MkDocsConfig) -> Files:
     book, project = _book(), _project()
     cache = project.root / ".cache"
     sizes = photos(book, project.cases_dir, cache / "images")
     edits: dict[str, str] = {}
     for page in pages(book, sizes):
-        _add(files_, File.generated(config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+        file = File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        _add(files_, file)
+        CorePage(page, file, config)
         edits[page.src_uri] = page.edit_url
-    for item in files(book, project.schema_dir, cache / "qr", sizes):
+    for item in files(book, project.schema_dir, sizes):
         _add(files_, File.generated(config, item.src_uri, content=item.content))
+    codes = qr_codes(book)
+    batch = QrBatch([url for _, url in codes], cache / "qr")
+    batch.start()  # drawn by another process while MkDocs renders the pages
+    for src_uri, url in codes:
+        _add(files_, File.generated(config, src_uri, abs_src_path=str(batch.path(url))))
+    _state["qr"] = batch
     _state["edits"] = edits
     return files_
 
@@ -96,15 +129,31 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
+    qr: QrBatch = _state.pop("qr")  # type: ignore[assignment]
+    qr.wait()  # MkDocs copies the files next
+    # Every page's article is rendered by now and none is written yet: hand the articles to
+    # Pagefind, which indexes them on the other core while MkDocs writes the pages.
+    search = IndexRun()
+    try:
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.content is not None:
+                search.add(file.dest_uri, page.title or "", page.content)
+        search.start()
+    except (OSError, SearchIndexError) as exc:
+        search.close()
+        raise PluginError(f"搜索索引无法开始：{exc}") from exc
     # The site folder has been cleaned by now: start the Traditional copy, which takes each page
     # as soon as it is rendered.
-    _state["variant"] = TraditionalVariant(Path(config.site_dir), _book().site.url)
+    _state.update(search=search, variant=TraditionalVariant(Path(config.site_dir), _book().site.url))
     return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     variant: TraditionalVariant = _state["variant"]  # type: ignore[assignment]
     simplified, _traditional = variant.page(output, page.file.dest_uri)
+    if isinstance(page, CorePage):
+        page.content = None  # written out: thousands of pages need not stay in memory
     return simplified
 
 
@@ -112,13 +161,22 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     variant: TraditionalVariant = _state.pop("variant")  # type: ignore[assignment]
     variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
+    search: IndexRun = _state.pop("search")  # type: ignore[assignment]
     try:
-        # Pagefind's own program indexes the finished site in one run: fed page by page through
-        # its Python service, each page cost ~0.1 s, ten times the whole-site run.
-        build_index(site_dir)
+        search.finish(site_dir)
     except SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
-    log.info("casebook: 繁体版 %d 页，搜索索引已建立", variant.pages)
+    log.info("casebook: 繁体版 %d 页，搜索索引 %d 页", variant.pages, search.count)
     problems = check_site(_book(), site_dir)
     if problems:
         raise PluginError("站点不完整：\n" + "\n".join(problems))
+
+
+def on_build_error(error: Exception) -> None:
+    # Nothing may outlive a failed build: no Pagefind process, no temporary folder, no worker.
+    search = _state.pop("search", None)
+    if isinstance(search, IndexRun):
+        search.close()
+    qr = _state.pop("qr", None)
+    if isinstance(qr, QrBatch):
+        qr.close()

@@ -14,7 +14,7 @@ import pytest
 from bench.search_probe import CHROMIUM, CHROMIUM_FLAGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("cases", "data", "docs", "overrides", "mkdocs.yml", "hooks/casebook_hook.py")
+PROJECT_PARTS = ("cases", "data", "docs", "mkdocs.yml", "hooks/casebook_hook.py")
 
 
 @dataclass

@@ -109,6 +109,10 @@ def test_header_search_in_either_script(browser, served_site: str, variant: str)
             expected = to_hant.convert(title) if variant else title
             titles = search(page, query)
             assert expected in titles[:5], f"{variant or 'zh-Hans'} {query!r}: {titles}"
+            # One Simplified index serves both scripts: results lead to the reader's own script.
+            hrefs = page.locator(".cb-search__result a").evaluate_all("els => els.map(e => e.href)")
+            assert hrefs and all(h.startswith(served_site + variant) for h in hrefs), hrefs
+            assert variant or not any("/zh-Hant/" in h for h in hrefs), hrefs
         own = urlparse(served_site).netloc
         assert all(urlparse(u).netloc == own for u in requests if u.startswith("http"))
     finally:

@@ -97,11 +97,46 @@ def test_each_case_is_attached_to_the_pillar_of_its_article_section(book: Casebo
     assert {c: book.cases[c].pillars for c in expected} == expected
 
 
-def test_case_markdown_has_stable_section_anchors(book: Casebook) -> None:
-    md = render_case(book, book.cases["qinghe-ju-tiantian-qiaomen"], edit_url="https://example.test/edit")
-    for anchor in ("{#background}", "{#practice}", "{#results}", "{#sources}"):
-        assert anchor in md
-    assert "https://example.test/edit" in md
+def test_case_page_has_stable_section_anchors_and_a_table_of_contents(book: Casebook) -> None:
+    page = render_case(book, book.cases["qinghe-ju-tiantian-qiaomen"], edit_url="https://example.test/edit")
+    for anchor in ("background", "practice", "results", "sources"):
+        assert f'<h2 id="{anchor}">' in page.html
+        assert f"{{#{anchor}}}" in page.source  # the same page as Markdown, for other generators
+    assert [t["id"] for t in page.toc][:5] == ["figures", "background", "practice", "results", "insights"]
+    teaching = next(t for t in page.toc if t["id"] == "teaching")
+    assert [t["id"] for t in teaching["children"]] == ["teaching-objectives", "teaching-questions", "teaching-points"]
+    assert 'href="https://example.test/edit"' in page.html
+    assert page.title == page.meta["title"] == "青山区青和居“天天敲门组”"
+
+
+def test_core_markdown_matches_the_site_extensions() -> None:
+    """Generated pages and hand-written ones are read with the same Markdown extensions."""
+    import yaml
+
+    from casebook.render.markup import EXTENSIONS
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    assert tuple(names) == EXTENSIONS
+
+
+def test_verbatim_html_skips_markdown_and_links_become_page_urls() -> None:
+    from casebook.render.markup import render_page, verbatim
+
+    page = render_page(
+        '---\ntitle: "T"\n---\n\n# T\n\n[a](../framework/sanzhi.md#x) [b](index.md?pillar=p)\n\n'
+        + verbatim("<ul><li>**not bold**</li></ul>")
+        + "\n\n## S {#s}\n",
+        "cases/some-case.md",
+    )
+    assert '<a href="../../framework/sanzhi/#x">a</a>' in page.html
+    assert '<a href="../?pillar=p">b</a>' in page.html
+    assert "<ul><li>**not bold**</li></ul>" in page.html
+    assert [t["id"] for t in page.toc[0]["children"]] == ["s"]
 
 
 def test_schemas_are_valid_2020_12_and_document_every_field() -> None:

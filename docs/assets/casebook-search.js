@@ -1,5 +1,7 @@
 /* Header search on Pagefind. Loads nothing until the reader focuses the box, then only
-   Pagefind's own bundle and the site's character map (so 敲門 finds 敲门 and back). */
+   Pagefind's own bundle and the site's character map. The index holds the Simplified pages
+   only: a query in either script is converted to Simplified (敲門 finds 敲门), and on the
+   Traditional pages the results are shown in Traditional and lead to zh-Hant/. */
 (function () {
   "use strict";
 
@@ -23,28 +25,33 @@
       ]).then(function (loaded) {
         pagefind = loaded[0];
         maps = loaded[1] || {};
-        return pagefind.options({ excerptLength: 40 });
+        return pagefind.options({ excerptLength: 40, language: "zh-hans" });
       });
     }
     return loading;
   }
 
-  /* The index holds one script per variant: convert the query into it. */
-  function convert(query) {
-    if (!maps) { return query; }
+  /* A query in either script, in the index's script. */
+  function toHans(query) {
     var out = "";
-    if (!hant) {
-      for (var i = 0; i < query.length; i++) { out += (maps.t2s || {})[query[i]] || query[i]; }
-      return out;
-    }
+    var t2s = (maps && maps.t2s) || {};
+    for (var i = 0; i < query.length; i++) { out += t2s[query[i]] || query[i]; }
+    return out;
+  }
+
+  /* Simplified result text for a Traditional page: per character, with the pairs that tell
+     ambiguous characters apart (里 → 裡 or 里). Markup is ASCII and passes through. */
+  function toHant(s) {
+    if (!hant || !maps) { return s; }
     var pairs = maps.pairs || {};
-    for (var j = 0; j < query.length; j++) {
-      var c = query[j];
-      var pair = pairs[query.substr(j, 2)];
-      var prev = j > 0 ? pairs[query.substr(j - 1, 2)] : null;
+    var s2t = maps.s2t || {};
+    var out = "";
+    for (var j = 0; j < s.length; j++) {
+      var pair = pairs[s.substr(j, 2)];
+      var prev = j > 0 ? pairs[s.substr(j - 1, 2)] : null;
       if (pair) { out += pair[0]; }
       else if (prev) { out += prev[1]; }
-      else { out += (maps.s2t || {})[c] || c; }
+      else { out += s2t[s[j]] || s[j]; }
     }
     return out;
   }
@@ -54,7 +61,7 @@
   }
 
   function href(url) {
-    return new URL(url.replace(/^\//, ""), root).href;
+    return new URL((hant ? "zh-Hant/" : "") + url.replace(/^\//, ""), root).href;
   }
 
   function render(list, results, query) {
@@ -66,9 +73,9 @@
     list.innerHTML = results.map(function (r) {
       var meta = [r.meta.place, r.meta.pillar].filter(Boolean).map(esc).join(" · ");
       return '<li class="cb-search__result"><a href="' + esc(href(r.url)) + '">' +
-        '<span class="cb-search__title">' + esc(r.meta.title || r.url) + "</span>" +
-        (meta ? '<span class="cb-search__meta">' + meta + "</span>" : "") +
-        '<span class="cb-search__excerpt">' + r.excerpt + "</span></a></li>";
+        '<span class="cb-search__title">' + toHant(esc(r.meta.title || r.url)) + "</span>" +
+        (meta ? '<span class="cb-search__meta">' + toHant(meta) + "</span>" : "") +
+        '<span class="cb-search__excerpt">' + toHant(r.excerpt) + "</span></a></li>";
     }).join("");
   }
 
@@ -112,7 +119,7 @@
       if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
       status.textContent = text.searching;
       load().then(function () {
-        return pagefind.search(convert(query));
+        return pagefind.search(toHans(query));
       }).then(function (search) {
         return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (data) {
           return { total: search.results.length, data: data };

@@ -46,13 +46,16 @@ class CharMaps:
     ambiguous: set[str] = field(default_factory=set)
 
     def learn(self, simplified: str, traditional: str) -> None:
-        self.chars.update(simplified)
+        new = set(simplified).difference(self.chars)
+        if new:
+            self.chars.update(new)
+            _learn_single(new)
         if len(simplified) != len(traditional):
             return  # phrase conversion changed the length: no character alignment to learn from
         # Where phrase-level conversion differs from the default one-character conversion, the
         # character is ambiguous (里 -> 裡/裏/里): keep the pairs around it. Compare in blocks so
         # that the Python loop only runs over the few blocks that differ.
-        default = simplified.translate(_single_s2t(simplified))
+        default = simplified.translate(_SINGLE)
         block = 256
         for start in range(0, len(simplified), block):
             end = start + block
@@ -67,7 +70,7 @@ class CharMaps:
 
     def payload(self) -> dict[str, dict[str, str]]:
         cjk = [c for c in self.chars if CJK.match(c)]
-        table = _single_s2t("".join(cjk))
+        table = _learn_single(set(cjk))
         s2t = {c: chr(table[ord(c)]) for c in cjk if table.get(ord(c), ord(c)) != ord(c)}
         t2s = {t: converter("t2s").convert(t) for t in s2t.values()}
         return {
@@ -80,9 +83,11 @@ class CharMaps:
 _SINGLE: dict[int, int] = {}
 
 
-def _single_s2t(text: str) -> dict[int, int]:
+def _learn_single(chars: set[str]) -> dict[int, int]:
     """str.translate table of each character's own conversion, grown as new characters appear."""
-    for c in set(text) - {chr(k) for k in _SINGLE}:
+    for c in chars:
+        if ord(c) in _SINGLE:
+            continue
         if CJK.match(c):
             t = converter("s2t").convert(c)
             if len(t) == 1 and t != c:

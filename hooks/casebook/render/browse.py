@@ -10,6 +10,7 @@ from collections.abc import Callable
 from ..model import Case, Casebook
 from . import urls
 from .listing import place_label
+from .markup import verbatim
 from .text import attr
 
 FACETS = (
@@ -106,10 +107,10 @@ def browse_page(book: Casebook) -> str:
         "筛选结果的网址可以直接发给别人。</p>",
         "",
     ]
-    out.append('<form class="cb-browse__filters" data-cb-browse hidden>')
+    form = ['<form class="cb-browse__filters" data-cb-browse hidden>']
     for facet, legend in FACETS:
-        out += _facet_block(book, facet, legend)
-    out += [
+        form += _facet_block(book, facet, legend)
+    form += [
         '<div class="cb-browse__tools"><label>排序 <select name="sort">'
         '<option value="newest">最新收录</option><option value="title">按标题</option></select></label>'
         '<button type="reset" class="md-button">清除筛选</button></div>',
@@ -117,6 +118,7 @@ def browse_page(book: Casebook) -> str:
         f'<p class="cb-browse__status" aria-live="polite" data-total="{n}">共 {n} 个案例</p>',
         '<ol class="cb-browse__list">',
     ]
-    out += [_card(book, c, here) for c in book.newest]
-    out += ["</ol>", ""]
+    form += [_card(book, c, here) for c in book.newest]
+    form += ["</ol>"]
+    out += [verbatim("\n".join(form)), ""]
     return "\n".join(out)

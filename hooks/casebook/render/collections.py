@@ -8,7 +8,8 @@ from ..model import Casebook, Collection
 from . import urls
 from .case_page import Photos, case_body
 from .listing import place_label
-from .text import link, md, rel, yaml_str
+from .markup import verbatim
+from .text import attr, link, md, rel, yaml_str
 
 
 def _facts(c: Collection) -> str:
@@ -100,8 +101,8 @@ def collection_print(book: Casebook, c: Collection, photos: Photos | None = None
     ]
     for n, item in enumerate(c.items, 1):
         case = book.cases[item.case]
-        out += ['<section class="cb-print-case" markdown>', ""]
-        out += [f'<p class="cb-trainer-note"><strong>第 {n} 课 · 培训者说明：</strong>{md(item.note)}</p>', ""]
-        out += case_body(book, case, here, prefix=f"c{n}-", heading="#", photos=photos)
-        out += ["</section>", ""]
+        note = f'<p class="cb-trainer-note"><strong>第 {n} 课 · 培训者说明：</strong>{attr(item.note)}</p>'
+        body = case_body(book, case, here, prefix=f"c{n}-", photos=photos)
+        html = "\n".join([note, *body.parts])
+        out += [verbatim(f'<section class="cb-print-case">{html}</section>'), ""]
     return "\n".join(out)

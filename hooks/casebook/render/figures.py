@@ -8,7 +8,8 @@ from collections import Counter
 from ..model import Casebook
 from . import urls
 from .browse import _labels, _order, facet_values
-from .text import attr, link, md
+from .markup import verbatim
+from .text import a, attr, link
 
 BAR_HEIGHT = 28
 LABEL_WIDTH = 150
@@ -60,12 +61,18 @@ def figures_page(book: Casebook) -> str:
             counts.update(facet_values(book, case)[facet])
         rows = [(labels[facet](v), counts[v], f"{browse}?{facet}={v}") for v in _order(book, facet, counts)]
         out += [f"## {title} {{#by-{facet}}}", ""] + bar_chart(f"案例数，{title}", rows)
-    out += ["## 关键数字 {#figures}", "", "| 案例 | 数字 | 说明 |", "| --- | --- | --- |"]
+    out += ["## 关键数字 {#figures}", ""]
+    rows = []
     for case in book.cases_by_title:
         for f in case.figures:
-            meaning = f"（{md(f.meaning)}）" if f.meaning else ""
+            meaning = f"（{attr(f.meaning)}）" if f.meaning else ""
             target = urls.case(case.id) + f"#{f.anchor}"
-            out.append(f"| {link(case.title, here, target)} | **{md(f.display)}**{meaning} | {md(f.label)} |")
+            rows.append(
+                f"<tr><td>{a(case.title, here, target)}</td><td><strong>{attr(f.display)}</strong>{meaning}</td>"
+                f"<td>{attr(f.label)}</td></tr>"
+            )
+    head = "<thead><tr><th>案例</th><th>数字</th><th>说明</th></tr></thead>"
+    out += [verbatim(f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"), ""]
     without = [c for c in book.cases_by_title if not c.figures]
     if without:
         out += ["", "来源未给出数字的案例：" + "、".join(link(c.title, here, urls.case(c.id)) for c in without) + "。"]

@@ -6,34 +6,31 @@ from collections.abc import Sequence
 
 from ..model import Case, Casebook
 from . import urls
-from .text import link, md
+from .markup import verbatim
+from .text import a, attr
 
 
 def place_label(book: Casebook, case: Case) -> str:
     return "".join(p.name for p in book.place_chain(case) if p.level != "city")
 
 
-def case_card(book: Casebook, case: Case, here: str) -> list[str]:
+def case_card(book: Casebook, case: Case, here: str) -> str:
     pillars = " ".join(book.pillars[p].label for p in case.pillars)
     year = book.year(case)
-    bits = [md(place_label(book, case)), md(pillars)] + ([f"{year}年"] if year else [])
-    lines = [
-        f"-   {link(case.title, here, urls.case(case.id))}",
-        "",
-        f'    <span class="cb-card-meta">{" · ".join(bits)}</span>',
-        "",
-        f"    {md(case.summary)}",
-    ]
+    bits = [attr(place_label(book, case)), attr(pillars)] + ([f"{year}年"] if year else [])
+    figure = ""
     if case.figures:
         f = case.figures[0]
-        lines += ["", f'    <span class="cb-card-fig">**{md(f.display)}** {md(f.label)}</span>']
-    return [*lines, ""]
+        figure = f'<p><span class="cb-card-fig"><strong>{attr(f.display)}</strong> {attr(f.label)}</span></p>'
+    return (
+        f"<li><p>{a(case.title, here, urls.case(case.id))}</p>"
+        f'<p><span class="cb-card-meta">{" · ".join(bits)}</span></p><p>{attr(case.summary)}</p>{figure}</li>'
+    )
 
 
 def case_cards(book: Casebook, cases: Sequence[Case], here: str, empty: str = "暂无案例。") -> list[str]:
+    """Plain HTML kept away from Markdown: a pillar of five thousand cases is one long list."""
     if not cases:
         return [f'<p class="cb-empty">{empty}</p>', ""]
-    out = ['<div class="grid cards cb-cards" markdown>', ""]
-    for case in cases:
-        out += case_card(book, case, here)
-    return [*out, "</div>", ""]
+    cards = "".join(case_card(book, case, here) for case in cases)
+    return [verbatim(f'<div class="grid cards cb-cards"><ul>{cards}</ul></div>'), ""]

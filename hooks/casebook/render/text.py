@@ -6,6 +6,8 @@ import html
 import posixpath
 import re
 
+from . import urls
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
 
@@ -44,3 +46,13 @@ def date_zh(value: str) -> str:
 def yaml_str(text: str) -> str:
     """A YAML double-quoted scalar for front matter."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def a(label: str, from_uri: str, to_uri: str) -> str:
+    """An HTML link between the pages of two source files."""
+    return f'<a href="{attr(urls.web_rel(from_uri, to_uri))}">{attr(label)}</a>'
+
+
+def html_list(items: list[str], tag: str = "ul") -> str:
+    """<ul> (or <ol>) of items that are already HTML."""
+    return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
