@@ -128,12 +128,23 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return filled
 
 
+def _shard_pages() -> int:
+    """Pages per search-index shard; CASEBOOK_SEARCH_SHARD_PAGES lowers it on a small machine
+    (and lets the tests make shards out of a few pages)."""
+    value = os.environ.get("CASEBOOK_SEARCH_SHARD_PAGES", "")
+    if not value:
+        return IndexRun.SHARD_PAGES
+    if not value.isdigit() or int(value) < 1:
+        raise PluginError(f"CASEBOOK_SEARCH_SHARD_PAGES 应为正整数，现在是“{value}”")
+    return int(value)
+
+
 def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
     qr: QrBatch = _state.pop("qr")  # type: ignore[assignment]
     qr.wait()  # MkDocs copies the files next
     # Every page's article is rendered by now and none is written yet: hand the articles to
     # Pagefind, which indexes them on the other core while MkDocs writes the pages.
-    search = IndexRun()
+    search = IndexRun(_shard_pages())
     try:
         for file in files.documentation_pages():
             page = file.page
@@ -163,10 +174,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
     search: IndexRun = _state.pop("search")  # type: ignore[assignment]
     try:
-        search.finish(site_dir)
+        shards = search.finish(site_dir)
     except SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
-    log.info("casebook: 繁体版 %d 页，搜索索引 %d 页", variant.pages, search.count)
+    log.info("casebook: 繁体版 %d 页，搜索索引 %d 页（%d 个分片）", variant.pages, search.count, shards)
     problems = check_site(_book(), site_dir)
     if problems:
         raise PluginError("站点不完整：\n" + "\n".join(problems))

@@ -58,8 +58,8 @@ def casebook(*args: str, cwd: Path) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-def mkdocs_build(project_dir: Path, site_dir: Path) -> Run:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(project_dir: Path, site_dir: Path, **extra_env: str) -> Run:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project_dir,
@@ -92,6 +92,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def served_site(site: Path) -> Iterator[str]:
     with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project with its search index cut into shards of eight pages, as a casebook of
+    thousands of cases is (two thousand pages a shard)."""
+    out = tmp_path_factory.mktemp("sharded")
+    run = mkdocs_build(ROOT, out, CASEBOOK_SEARCH_SHARD_PAGES="8")
+    assert run.code == 0, run.text
+    return out
+
+
+@pytest.fixture(scope="session")
+def served_sharded_site(sharded_site: Path) -> Iterator[str]:
+    with serve(sharded_site) as url:
         yield url
 
 

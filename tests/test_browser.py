@@ -119,6 +119,23 @@ def test_header_search_in_either_script(browser, served_site: str, variant: str)
         context.close()
 
 
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_search_across_index_shards(browser, served_sharded_site: str, variant: str) -> None:  # type: ignore[no-untyped-def]
+    """A large casebook's index comes in shards: one query must search them all. (Ranking is
+    each shard's own; shards of eight pages rank worse than the real ones of two thousand, so
+    only finding the page is asked here.)"""
+    import opencc
+
+    to_hant = opencc.OpenCC("s2t")
+    context, page, _ = visit(browser, served_sharded_site + variant)
+    try:
+        for query, title in QUERIES:
+            titles = search(page, query)
+            assert (to_hant.convert(title) if variant else title) in titles, f"{query!r}: {titles}"
+    finally:
+        context.close()
+
+
 def test_search_result_shows_place_and_pillar(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
     context, page, _ = visit(browser, served_site)
     try:

@@ -160,6 +160,16 @@ def test_search_index_holds_every_case_once(site: Path) -> None:
     assert set(entry["languages"]) == {"zh-hans"}
 
 
+def test_search_index_in_shards_still_holds_every_page(site: Path, sharded_site: Path) -> None:
+    import json as json_
+
+    from casebook.search import indexed_pages
+
+    shards = json_.loads((sharded_site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(shards) >= 3 and all((sharded_site / "pagefind" / s / "pagefind-entry.json").is_file() for s in shards)
+    assert indexed_pages(sharded_site) == indexed_pages(site)
+
+
 def test_traditional_variant_mirrors_every_page(site: Path) -> None:
     simplified = {p.relative_to(site) for p in site.rglob("index.html") if p.parts[len(site.parts)] != "zh-Hant"}
     traditional = {p.relative_to(site / "zh-Hant") for p in (site / "zh-Hant").rglob("index.html")}

@@ -19,13 +19,20 @@
 
   function load() {
     if (!loading) {
+      var bundle = new URL("pagefind/", root);
       loading = Promise.all([
-        import(new URL("pagefind/pagefind.js", root).href),
+        import(new URL("pagefind.js", bundle).href),
         fetch(new URL("search-map.json", root).href).then(function (r) { return r.ok ? r.json() : {}; }),
+        // A large casebook is indexed in shards; the first bundle lists the others.
+        fetch(new URL("shards.json", bundle).href).then(function (r) { return r.ok ? r.json() : []; }),
       ]).then(function (loaded) {
         pagefind = loaded[0];
         maps = loaded[1] || {};
-        return pagefind.options({ excerptLength: 40, language: "zh-hans" });
+        return pagefind.options({ excerptLength: 40, language: "zh-hans" }).then(function () {
+          return Promise.all(loaded[2].map(function (shard) {
+            return pagefind.mergeIndex(new URL(shard, bundle).href, { language: "zh-hans" });
+          }));
+        });
       });
     }
     return loading;
