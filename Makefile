@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint validate bench install clean
+.PHONY: serve serve-full build test lint validate bench install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## only the install: .venv with the pinned dependencies
 
-serve: $(STAMP)  ## build and serve on http://127.0.0.1:8000, rebuilding when cases/, data/, hooks/ or docs/ change
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000: Simplified pages only, no search index, only changed pages rewritten on save
+	CASEBOOK_PREVIEW=1 $(BIN)/mkdocs serve --dirty --no-strict
+
+serve-full: $(STAMP)  ## serve the complete site (both scripts, search) as `make build` makes it; slower to reload
 	$(BIN)/mkdocs serve
 
 build: $(STAMP)  ## write the site to site/ (strict: any warning fails)

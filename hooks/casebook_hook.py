@@ -21,9 +21,10 @@ from mkdocs.structure.toc import get_toc
 from casebook.diagnostics import format_text
 from casebook.loader import Project, load
 from casebook.model import Casebook
+from casebook.preview import changed, forget
 from casebook.publish import check_site
 from casebook.qr import QrBatch
-from casebook.render.markup import Html
+from casebook.render.markup import Html, remember_fragments
 from casebook.search import IndexRun, SearchIndexError
 from casebook.site import GeneratedPage, files, fill_blocks, pages, photos, qr_codes
 from casebook.variants import TraditionalVariant
@@ -57,21 +58,35 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
     if not config.site_url:
         config.site_url = book.site.url
-    _state.update(book=book, project=project, edits={})
+    _state.update(book=book, project=project, edits={}, config=config)
     log.info("casebook: %d 个案例已通过检查", len(book.cases))
     return config
+
+
+def _preview() -> bool:
+    """`make serve`: one script, no search index, only changed pages rewritten (see README)."""
+    return os.environ.get("CASEBOOK_PREVIEW") == "1"
+
+
+class CoreFile(File):
+    """A generated page's file; `modified` is False when a preview already holds this very page."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
 
 
 class CorePage(Page):
     """A page the core renders to HTML itself: MkDocs' Markdown step is skipped, its template kept."""
 
-    def __init__(self, generated: GeneratedPage, file: File, config: MkDocsConfig) -> None:
+    def __init__(self, generated: GeneratedPage, file: File, config: MkDocsConfig, rendered: Html | None = None):
         super().__init__(None, file, config)
         self.generated = generated
-        self.rendered: Html | None = None
+        self.rendered = rendered
 
     def read_source(self, config: MkDocsConfig) -> None:
-        self.rendered = self.generated.render()
+        self.rendered = self.rendered or self.generated.render()
         self.markdown = ""
         self.meta = dict(self.rendered.meta)
         self.title = self.rendered.title
@@ -89,10 +104,20 @@ def on_files(files_: Files, config: MkDocsConfig) -> Files:
     cache = project.root / ".cache"
     sizes = photos(book, project.cases_dir, cache / "images")
     edits: dict[str, str] = {}
+    preview = _preview()
+    remember_fragments(preview)
+    if preview:
+        # Hand-written pages may hold generated blocks: always rewrite them (there are few).
+        for file in files_.documentation_pages():
+            Path(file.abs_dest_path).unlink(missing_ok=True)
     for page in pages(book, sizes):
-        file = File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        file = CoreFile.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         _add(files_, file)
-        CorePage(page, file, config)
+        rendered = None
+        if preview:
+            rendered = page.render()
+            file.modified = changed(config.site_dir, page.src_uri, rendered.html)
+        CorePage(page, file, config, rendered)
         edits[page.src_uri] = page.edit_url
     for item in files(book, project.schema_dir, sizes):
         _add(files_, File.generated(config, item.src_uri, content=item.content))
@@ -142,6 +167,8 @@ def _shard_pages() -> int:
 def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
     qr: QrBatch = _state.pop("qr")  # type: ignore[assignment]
     qr.wait()  # MkDocs copies the files next
+    if _preview():
+        return env
     # Every page's article is rendered by now and none is written yet: hand the articles to
     # Pagefind, which indexes them on the other core while MkDocs writes the pages.
     search = IndexRun(_shard_pages())
@@ -161,15 +188,23 @@ def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    variant: TraditionalVariant = _state["variant"]  # type: ignore[assignment]
-    simplified, _traditional = variant.page(output, page.file.dest_uri)
     if isinstance(page, CorePage):
         page.content = None  # written out: thousands of pages need not stay in memory
+    variant = _state.get("variant")
+    if not isinstance(variant, TraditionalVariant):  # a preview
+        return output
+    simplified, _traditional = variant.page(output, page.file.dest_uri)
     return simplified
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
+    if _preview():
+        problems = check_site(_book(), site_dir, complete=False)
+        if problems:
+            raise PluginError("站点不完整：\n" + "\n".join(problems))
+        log.info("casebook: 预览模式：只有简体页面，没有搜索索引（完整站点用 make build）")
+        return
     variant: TraditionalVariant = _state.pop("variant")  # type: ignore[assignment]
     variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
     search: IndexRun = _state.pop("search")  # type: ignore[assignment]
@@ -185,6 +220,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     # Nothing may outlive a failed build: no Pagefind process, no temporary folder, no worker.
+    config = _state.get("config")
+    if isinstance(config, MkDocsConfig):
+        forget(config.site_dir)
     search = _state.pop("search", None)
     if isinstance(search, IndexRun):
         search.close()

@@ -272,3 +272,41 @@ def test_every_relative_link_in_both_scripts_resolves(site: Path) -> None:
             if not (resolved.is_file() or (resolved / "index.html").is_file()):
                 broken.append(f"{html_file.relative_to(site)} -> {target}")
     assert not broken, "\n".join(broken[:20])
+
+
+def test_preview_rewrites_only_what_a_save_changed(project: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`make serve`: after a save, the changed case and the pages listing it are rewritten, the
+    other case pages are left alone, and the preview says it has no Traditional copy or index."""
+    import os
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.chdir(project)
+    site = tmp_path / "preview"
+
+    def rebuild() -> None:
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site), strict=False)
+        config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+
+    rebuild()
+    edited, untouched = (
+        site / "cases/qinghe-ju-tiantian-qiaomen/index.html",
+        site / "cases/dongting-wuhan-weilinli/index.html",
+    )
+    assert (
+        edited.is_file()
+        and untouched.is_file()
+        and not (site / "zh-Hant").exists()
+        and not (site / "pagefind").exists()
+    )
+    for path in (edited, untouched, site / "cases/index.html"):
+        os.utime(path, (1, 1))
+    record = project / "cases" / "qinghe-ju-tiantian-qiaomen.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("天天敲门组", "天天敲门小组", 1), encoding="utf-8")
+    rebuild()
+    assert "天天敲门小组" in edited.read_text(encoding="utf-8") and edited.stat().st_mtime > 1
+    assert untouched.stat().st_mtime == 1, "an unchanged case page was rewritten"
+    assert "天天敲门小组" in (site / "cases/index.html").read_text(encoding="utf-8")  # the browse list follows

@@ -14,8 +14,9 @@ from .search import SearchIndexError, indexed_pages
 from .variants import HANT_DIR
 
 
-def check_site(book: Casebook, site_dir: Path) -> list[str]:
-    """Problems, one sentence each; empty when every case is on its page and in the search index."""
+def check_site(book: Casebook, site_dir: Path, *, complete: bool = True) -> list[str]:
+    """Problems, one sentence each; empty when every case is on its page and in the search index.
+    A preview (complete=False) has neither the Traditional copy nor the index."""
     problems = []
     for case in book.cases.values():
         page = site_dir / urls.web_path(urls.case(case.id)) / "index.html"
@@ -23,8 +24,9 @@ def check_site(book: Casebook, site_dir: Path) -> list[str]:
             problems.append(f"{case.path}: 案例页面 {page.relative_to(site_dir)} 没有生成")
         elif html.escape(case.title, quote=False) not in page.read_text(encoding="utf-8"):
             problems.append(f"{case.path}: 案例页面里没有案例标题“{case.title}”")
-    problems += _check_variant(book, site_dir)
-    problems += _check_search(book, site_dir)
+    if complete:
+        problems += _check_variant(book, site_dir)
+        problems += _check_search(book, site_dir)
     problems += _check_exports(book, site_dir)
     return problems
 

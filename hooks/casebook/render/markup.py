@@ -8,6 +8,7 @@ converter with the site's own extensions, lets renderers pass finished HTML thro
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -135,9 +136,28 @@ def _md() -> _Converter:
     return _converter
 
 
+_remembered: dict[tuple[str, str], tuple[str, list[TocToken]]] | None = None
+
+
+def remember_fragments(on: bool) -> None:
+    """Keep converted fields for the life of the process: a preview server re-renders every page
+    after each save, and all but one record are unchanged. (A one-off build gains nothing.)"""
+    global _remembered
+    if not on:
+        _remembered = None
+    elif _remembered is None:
+        _remembered = {}
+
+
 def fragment(text: str, here: str) -> tuple[str, list[TocToken]]:
     """An editor's Markdown field as HTML, with the headings it holds."""
-    return _md().convert(text, here)
+    if _remembered is None:
+        return _md().convert(text, here)
+    key = (text, here)
+    if key not in _remembered:
+        _remembered[key] = _md().convert(text, here)
+    html, toc = _remembered[key]
+    return html, copy.deepcopy(toc)
 
 
 def render_page(source: str, here: str) -> Html:

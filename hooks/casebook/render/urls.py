@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 HOME = "index.md"
 CASES = "cases/index.md"
@@ -55,6 +56,7 @@ def collection_print(collection_id: str) -> str:
 FIGURES = "figures/index.md"
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand links recur on every page
 def web_rel(from_uri: str, to_uri: str) -> str:
     """A relative URL between the pages of two source files, for links inside raw HTML
     (MkDocs only rewrites Markdown links)."""
