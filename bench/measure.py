@@ -6,15 +6,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from casebook import site as core_site
 from casebook.loader import LoadResult, Project, load
 from casebook.model import Casebook
+from casebook.qr import qr_png
+from casebook.variants import to_traditional
 
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 # Folders of a hook project that the plain project must not have: its input is docs/ alone.
@@ -48,7 +52,7 @@ def validate(project: Path) -> Validation:
 @dataclass(frozen=True)
 class BuildRun:
     seconds: float
-    peak_rss: int  # bytes, of the build process alone
+    peak_rss: int  # bytes, of the build and the processes it started, together
     returncode: int
     log: str
 
@@ -60,8 +64,8 @@ class BuildRun:
 def run_build(project: Path, log_file: Path) -> BuildRun:
     """`mkdocs build` (the project's own settings, strict included) timed from outside.
 
-    os.wait4 gives the resource usage of this one child, so the peak memory is the build's own,
-    not the maximum over every child this process has waited for.
+    The build runs helpers beside itself (Pagefind, the QR-code drawer), so its memory is the
+    resident set of the whole process tree, summed and sampled every SAMPLE_S seconds.
     """
     with log_file.open("wb") as log:
         start = time.perf_counter()
@@ -72,10 +76,117 @@ def run_build(project: Path, log_file: Path) -> BuildRun:
             stderr=subprocess.STDOUT,
             env={**os.environ, **BUILD_ENV},
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(SAMPLE_S)
         seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
-    return BuildRun(seconds, usage.ru_maxrss * 1024, proc.returncode, log_file.read_text(errors="replace"))
+    return BuildRun(seconds, peak, proc.returncode, log_file.read_text(errors="replace"))
+
+
+SAMPLE_S = 0.05
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    parent = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue  # gone since the listing
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+        todo += children.get(current, [])
+    return total
+
+
+# -- the preview server -----------------------------------------------------------------------
+# `make serve`, as the Makefile runs it (tests/test_bench.py holds the two together).
+PREVIEW_ARGS = ("serve", "--dirty", "--no-strict")
+PREVIEW_ENV = {"CASEBOOK_PREVIEW": "1"}
+PREVIEW_EDITS = 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def _wait_for(url: str, text: str, proc: subprocess.Popen[bytes], timeout: float) -> float:
+    start = time.perf_counter()
+    while text not in _fetch(url):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the preview server stopped (exit {proc.returncode})")
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"{url} did not show {text!r} within {timeout:.0f} s")
+        time.sleep(0.05)
+    return time.perf_counter() - start
+
+
+def _retitled(record: str, marker: str) -> str:
+    def put(m: re.Match[str]) -> str:
+        value = m.group(2)
+        quote = value[0] if value[:1] in ("'", '"') else ""
+        return f"{m.group(1)}{quote}{marker}{value[len(quote) :]}"
+
+    out, n = re.subn(r"(?m)^(title:[ \t]+)(\S.*)$", put, record, count=1)
+    if n != 1:
+        raise RuntimeError("the record has no one-line title to edit")
+    return out
+
+
+def preview_reload(project: Path, log_file: Path, timeout: float = 900) -> float:
+    """Seconds from saving one case (its title edited) to the preview serving the changed page;
+    the slowest of PREVIEW_EDITS saves, after the first build."""
+    record = sorted((project / "cases").glob("*.yml"))[len(list((project / "cases").glob("*.yml"))) // 2]
+    original = record.read_text(encoding="utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/cases/{record.stem}/"
+    with log_file.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", *PREVIEW_ARGS, "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **BUILD_ENV, **PREVIEW_ENV},
+        )
+        try:
+            _wait_for(url, "<h1", proc, timeout)
+            times = []
+            for n in range(1, PREVIEW_EDITS + 1):
+                time.sleep(1.0)  # let the server settle, as an editor pauses between saves
+                marker = f"修订{n}版"
+                record.write_text(_retitled(original, marker), encoding="utf-8")
+                times.append(_wait_for(url, marker, proc, timeout))
+            return max(times)
+        finally:
+            record.write_text(original, encoding="utf-8")
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 # -- what a build wrote --------------------------------------------------------------------
@@ -142,50 +253,48 @@ def plain_config(config: str, site_url: str, generated_dirs: list[str]) -> str:
     return out.rstrip("\n") + "\n\nnot_in_nav: |\n" + patterns
 
 
-def hook_generated(project: Path) -> list[tuple[str, bytes]]:
-    """Every file the hook adds to the build (pages as Markdown, data, QR codes, photos...), got
-    by running MkDocs' config and files events with the hook, exactly as a build does."""
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import get_files
-
-    os.environ.update(BUILD_ENV)
-    config = load_config(config_file=str(project / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        config = config.plugins.on_config(config)
-        files = get_files(config)
-        written = {f.src_uri for f in files}
-        files = config.plugins.on_files(files, config=config)
-        return [(f.src_uri, f.content_bytes) for f in files if f.src_uri not in written]
-    finally:
-        config.plugins.on_shutdown()
-
-
-def _write(path: Path, content: bytes) -> None:
+def _write(path: Path, content: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
 
 
 def make_plain_project(hook_project: Path, book: Casebook, dest: Path) -> Path:
-    """Another project with the same theme and settings whose docs/ holds everything the hook
-    generates (its pages as the Markdown casebook.site.pages makes, its files) and the
-    hand-written pages with their <!-- casebook:NAME --> blocks filled by casebook.site.fill_blocks."""
+    """Another project with the same theme and settings whose docs/ holds the pages of the hook's
+    site as Markdown files: the hand-written pages (their <!-- casebook:NAME --> blocks filled by
+    casebook.site.fill_blocks), every generated page as Markdown (`Html.source` of
+    casebook.site.pages), each of those once more in Traditional script under zh-Hant/, as the
+    hook's site has them, and the files the hook adds (data, feed, schemas, QR codes, photos)."""
     docs = dest / "docs"
     shutil.copytree(hook_project / "docs", docs)
     for extra in hook_project.iterdir():  # theme overrides and whatever else the config points at
         if extra.is_dir() and extra.name not in HOOK_ONLY:
             shutil.copytree(extra, dest / extra.name)
+    pages: dict[str, str] = {}
     for md_file in docs.rglob("*.md"):
         src_uri = md_file.relative_to(docs).as_posix()
         filled, problems = core_site.fill_blocks(md_file.read_text(encoding="utf-8"), book, src_uri, src_uri)
         if problems:
             raise RuntimeError(f"{src_uri}: {problems}")
-        md_file.write_text(filled, encoding="utf-8")
-    generated = hook_generated(hook_project)
-    for src_uri, content in generated:
+        pages[src_uri] = filled
+    cache = hook_project / ".cache"
+    sizes = core_site.photos(book, hook_project / "cases", cache / "images")
+    for page in core_site.pages(book, sizes):
+        pages[page.src_uri] = page.render().source
+    for src_uri, markdown in pages.items():
+        _write(docs / src_uri, markdown)
+        _write(docs / TRADITIONAL_ROOT / src_uri, to_traditional(markdown))
+    schema_dir = hook_project / "data" / "schema"
+    files: list[tuple[str, bytes | str]] = [(f.src_uri, f.content) for f in core_site.files(book, schema_dir, sizes)]
+    files += [(src_uri, qr_png(url, cache / "qr")) for src_uri, url in core_site.qr_codes(book)]
+    for src_uri, content in files:
+        # Twice: the hand-written pages link the open data relative to themselves (the hook's
+        # Traditional copy rewrites those links to the one copy at the root instead).
         _write(docs / src_uri, content)
-    dirs = sorted({uri.split("/", 1)[0] for uri, _ in generated if uri.endswith(".md") and "/" in uri})
-    site_url = book.site.url if hasattr(book, "site") else "https://example.org/"
+        _write(docs / TRADITIONAL_ROOT / src_uri, content)
+    dirs = sorted({uri.split("/", 1)[0] for uri in pages if "/" in uri} | {TRADITIONAL_ROOT})
     config = (hook_project / "mkdocs.yml").read_text(encoding="utf-8")
-    (dest / "mkdocs.yml").write_text(plain_config(config, site_url, dirs), encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(plain_config(config, book.site.url, dirs), encoding="utf-8")
     return dest

@@ -21,7 +21,8 @@ COLUMNS = (
     "build (case pages/s)",
     "plain MkDocs (s)",
     "hook overhead",
-    "peak RSS (MB)",
+    "peak memory (MB)",
+    "preview reload (s)",
     "case page mean (KB)",
     "case page max (KB)",
     "site (MB)",
@@ -47,6 +48,8 @@ class SizeResult:
     home_bytes: int = 0  # site/index.html, the page a search starts from
     largest: tuple[tuple[str, int], ...] = ()  # the heaviest HTML pages
     build_error: str = ""  # why the build with the hook failed; its time is then the time to failure
+    preview_seconds: float | None = None  # `make serve`: a saved case to its page served anew
+    preview_note: str = ""  # why there is no preview measurement
 
     @property
     def pages_per_second(self) -> float | None:
@@ -55,10 +58,6 @@ class SizeResult:
     @property
     def overhead(self) -> float | None:
         return None if self.build_error else self.build_seconds / self.plain_seconds - 1
-
-    @property
-    def search_bytes(self) -> int | None:
-        return self.search.bytes if self.search else None
 
     @property
     def search_failed(self) -> bool:
@@ -81,6 +80,7 @@ def row(r: SizeResult) -> list[str]:
         f"{r.plain_seconds:,.1f}",
         _or_dash(r.overhead, "+.1%"),
         f"{r.peak_rss / MB:,.0f}",
+        _or_dash(r.preview_seconds, ",.1f") if r.preview_seconds is not None or not r.preview_note else r.preview_note,
         f"{r.html.mean / KB:,.1f}",
         f"{r.html.largest / KB:,.1f}",
         f"{r.site_bytes / MB:,.1f}",
@@ -134,10 +134,20 @@ TARGETS = (
         lambda v: f"{v / MB:,.0f} MB",
     ),
     Target(
-        "bytes before 1st search result",
-        "≤ 400 KB",
+        "make serve: reload after a save",
+        "≤ 3 s",
         (1000,),
-        lambda r: r.search_bytes,
+        lambda r: r.preview_seconds,
+        lambda v: v <= 3,
+        lambda v: f"{v:,.1f} s",
+    ),
+    # Not one of the issue's limits: our own, on what a phone downloads from a server that
+    # compresses (GitHub Pages does), Material's own CSS and JavaScript (264 KB raw) included.
+    Target(
+        "bytes before 1st search result",
+        "≤ 400 KB gzip",
+        (1000,),
+        lambda r: r.search.gzip_bytes if r.search else None,
         lambda v: v <= 400 * KB,
         lambda v: f"{v / KB:,.0f} KB",
     ),
@@ -160,8 +170,8 @@ def target_rows(results: Sequence[SizeResult]) -> list[list[str]]:
         for r, size in judged(target, results):
             value = target.value(r)
             if value is None:
-                failed = r.build_error or r.search_failed
-                why = "build failed" if r.build_error else r.search_note or "—"
+                failed = r.build_error or r.search_failed or r.preview_note
+                why = "build failed" if r.build_error else r.search_note or r.preview_note or "—"
                 rows.append([target.name, target.limit, size, why, "FAIL" if failed else "SKIPPED"])
             else:
                 verdict = "PASS" if target.passes(value) else "FAIL"
@@ -185,15 +195,20 @@ NOTES = """\
 - N is the number of generated records; each project also holds the real records of `cases/`
   (reference data such as `data/collections/` names them), so *records* = N + those.
 - *build* is a full default `mkdocs build` of a copy of the project, run as a subprocess and timed
-  from outside (interpreter start and imports included). *case pages* counts
-  `site/cases/<id>/index.html` (and `site/zh-Hant/cases/<id>/index.html` once that copy exists).
-- *plain MkDocs* builds another project whose `docs/` already holds everything the hook adds to a
-  build (its pages, the Markdown of `casebook.site.pages`, and its files: data, feed, QR codes),
-  the home page with its blocks filled by `casebook.site.fill_blocks`, and the same `mkdocs.yml`
-  minus `hooks:`/`watch:`. *hook overhead* = build / plain − 1: loading and checking records,
-  rendering pages and files, and whatever the hook does around the pages (the Traditional copy
-  and the search index, once the hook makes them) and after them (the post-build check).
-- *peak RSS* is the maximum resident set of the build process (os.wait4), not of this script.
+  from outside (interpreter start and imports included): both scripts, the search index, every
+  export, QR code and feed. *case pages* counts `site/cases/<id>/index.html` and
+  `site/zh-Hant/cases/<id>/index.html`.
+- *plain MkDocs* builds, with the same `mkdocs.yml` minus `hooks:`/`watch:`, another project whose
+  `docs/` holds the same pages as Markdown files: the hand-written ones with their blocks filled,
+  every generated page as Markdown (`Html.source` from `casebook.site.pages`), each page once
+  more in Traditional script under `zh-Hant/`, and the files the hook adds (data, feed, schemas,
+  QR codes). It has no search index (MkDocs' own search is off in these settings), no
+  post-build check and no records to validate. *hook overhead* = build / plain − 1.
+- *peak memory* is the resident memory of the build and every process it starts (Pagefind, the
+  QR-code drawer), summed, sampled every 50 ms from /proc.
+- *preview reload*: `make serve` (`CASEBOOK_PREVIEW=1 mkdocs serve --dirty --no-strict`) on the
+  same project; after its first build, a case's title is edited and saved three times, and each
+  time the seconds until the server returns the changed page are taken; the slowest is shown.
 - *before 1st search result*: response bodies from loading the home page in headless Chromium to
   the first result of a query typed into the header search box (local http.server, no compression).
 - KB and MB are 1,000 and 1,000,000 bytes. Timings come from one run on a shared 2-core machine;

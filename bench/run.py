@@ -118,6 +118,17 @@ def probe_search(site_dir: Path, query: str, skip: str) -> tuple[search_probe.Se
         return None, f"{report.SEARCH_FAILED} ({type(exc).__name__}: {first_line})"
 
 
+def probe_preview(hook: Path, tmp: Path) -> tuple[float | None, str]:
+    """`make serve`'s reload after a save; a preview that fails is a finding, not a crash."""
+    try:
+        seconds = measure.preview_reload(hook, tmp / "preview.log")
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        progress(f"  preview FAILED: {exc}")
+        return None, f"FAILED: {str(exc)[:120]}"
+    progress(f"  preview reload: {seconds:.1f} s (slowest of {measure.PREVIEW_EDITS} saves)")
+    return seconds, ""
+
+
 def hook_build(hook: Path, tmp: Path, records: int) -> tuple[measure.BuildRun, list[Path]]:
     """The build with the hook. A failure is a finding (kept, with what the build did until then)."""
     build = measure.run_build(hook, tmp / "hook-build.log")
@@ -155,6 +166,7 @@ def measure_size(
     progress(f"  validated {validation.records:,} records in {validation.seconds:.2f} s")
     build, pages = hook_build(hook, tmp, validation.records)
     plain = plain_build(hook, validation, tmp)
+    preview, preview_note = probe_preview(hook, tmp)
     search, note = probe_search(hook / "site", query, "the build failed" if build.returncode else skip)
     if search:
         progress(f"  search: {search.bytes:,} bytes in {search.responses} responses, {search.seconds:.1f} s")
@@ -174,6 +186,8 @@ def measure_size(
         home_bytes=measure.file_size(hook / "site" / "index.html"),
         largest=tuple(measure.largest_pages(hook / "site")),
         build_error=build_error(build) if build.returncode else "",
+        preview_seconds=preview,
+        preview_note=preview_note,
     )
 
 

@@ -27,7 +27,8 @@ COLUMNS = [
     "build (case pages/s)",
     "plain MkDocs (s)",
     "hook overhead",
-    "peak RSS (MB)",
+    "peak memory (MB)",
+    "preview reload (s)",
     "case page mean (KB)",
     "case page max (KB)",
     "site (MB)",
@@ -40,6 +41,7 @@ TARGETS = [
     "hook overhead",
     "case page HTML (max)",
     "peak memory of the build",
+    "make serve: reload after a save",
     "bytes before 1st search result",
 ]
 
@@ -152,3 +154,12 @@ def test_generated_text_is_about_2000_characters_of_simplified_chinese() -> None
 def test_the_generator_never_writes_into_the_real_cases() -> None:
     with pytest.raises(ValueError, match="refusing"):
         write_cases(ROOT / "cases", [])
+
+
+def test_the_benchmark_previews_as_make_serve_does() -> None:
+    from bench.measure import PREVIEW_ARGS, PREVIEW_ENV
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    env = " ".join(f"{k}={v}" for k, v in PREVIEW_ENV.items())
+    assert f"{env} $(BIN)/mkdocs {' '.join(PREVIEW_ARGS)}" in recipe
