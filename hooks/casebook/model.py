@@ -456,6 +456,11 @@ class Casebook:
         return sorted(self.cases.values(), key=lambda c: (c.added, c.last_changed, c.id), reverse=True)
 
     @cached_property
+    def newest_rank(self) -> dict[str, int]:
+        """Position of each case in `newest` (0 = the newest)."""
+        return {c.id: i for i, c in enumerate(self.newest)}
+
+    @cached_property
     def pillars(self) -> dict[str, Pillar]:
         return {p.id: p for p in self.framework.pillars}
 

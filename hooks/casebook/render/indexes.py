@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..citation import source_citation
 from ..markdown_safety import escape_html
-from ..model import Casebook, Element, Pillar, SourceRef
+from ..model import Case, Casebook, Element, Pillar, SourceRef
 from . import urls
 from .listing import case_cards
 from .text import attr, link, md, rel, yaml_str
@@ -68,6 +68,7 @@ def _sources(book: Casebook, refs: tuple[SourceRef, ...]) -> list[str]:
     return [*out, ""]
 
 
+PLACE_GROUP_CASES = 12  # per street or community on a district's page
 CARD_CASES = 5  # a card lists the newest few; the rest are one click away, so pages stay small
 
 
@@ -130,7 +131,7 @@ def pillar_page(book: Casebook, pillar: Pillar) -> str:
         out += element_block(el, "##")
     cases = book.by_pillar.get(pillar.id, [])
     out += [f"## 案例（{len(cases)}） {{#cases}}", ""]
-    out += case_cards(book, cases, here, "这一部分还没有收录案例。")
+    out += case_cards(book, cases, here, "这一部分还没有收录案例。", more=f"pillar={pillar.id}")
     nav = []
     if pillar.order > 1:
         prev = pillars[pillar.order - 2]
@@ -172,7 +173,7 @@ def policy_page(book: Casebook, policy_id: str) -> str:
     out += ['<p class="cb-facts" markdown>' + "　".join(facts) + "</p>", "", escape_html(p.description.strip()), ""]
     cases = book.by_policy.get(p.id, [])
     out += [f"## 落实这项政策的案例（{len(cases)}） {{#cases}}", ""]
-    out += case_cards(book, cases, here, "还没有案例注明落实了这项政策。")
+    out += case_cards(book, cases, here, "还没有案例注明落实了这项政策。", more=f"policy={p.id}")
     out += _sources(book, p.sources)
     return "\n".join(out)
 
@@ -220,6 +221,11 @@ def place_page(book: Casebook, district_id: str) -> str:
         "",
     ]
     placed: set[str] = set()
+
+    def cards(group: list[Case]) -> list[str]:
+        label = f"在案例库中查看{d.name}的全部 {len(cases)} 个案例"
+        return case_cards(book, group, here, more=f"district={d.id}", more_label=label, limit=PLACE_GROUP_CASES)
+
     for child in book.places.children(d):
         heading = "##"
         out += [f"{heading} {md(child.name)} {{#{child.id}}}", ""]
@@ -228,20 +234,20 @@ def place_page(book: Casebook, district_id: str) -> str:
                 out += [f"### {md(com.name)} {{#{com.id}}}", ""]
                 com_cases = book.by_place.get(com.id, [])
                 placed.update(c.id for c in com_cases)
-                out += case_cards(book, com_cases, here)
+                out += cards(com_cases)
             rest = [c for c in book.by_place.get(child.id, []) if c.id not in placed]
             if rest:
                 out += [f"### {md(child.name)}（全街道）", ""]
                 placed.update(c.id for c in rest)
-                out += case_cards(book, rest, here)
+                out += cards(rest)
         else:
             com_cases = book.by_place.get(child.id, [])
             placed.update(c.id for c in com_cases)
-            out += case_cards(book, com_cases, here)
+            out += cards(com_cases)
     rest = [c for c in cases if c.id not in placed]
     if rest:
         out += ["## 全区 {#district-wide}", "", "在全区范围开展、未限定到某个街道或社区的案例。", ""]
-        out += case_cards(book, rest, here)
+        out += cards(rest)
     return "\n".join(out)
 
 
@@ -262,6 +268,6 @@ def theme_page(book: Casebook, theme_id: str) -> str:
     cases = book.by_theme.get(t.id, [])
     out = _front(f"主题：{t.name}", t.description)
     out += [f"# {md(t.name)}", "", md(t.description), "", f"## 案例（{len(cases)}） {{#cases}}", ""]
-    out += case_cards(book, cases, here, "这个主题还没有案例。")
+    out += case_cards(book, cases, here, "这个主题还没有案例。", more=f"theme={t.id}")
     out += [link("全部主题", here, urls.THEMES), ""]
     return "\n".join(out)
