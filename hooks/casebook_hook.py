@@ -191,8 +191,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if isinstance(page, CorePage):
         page.content = None  # written out: thousands of pages need not stay in memory
     variant = _state.get("variant")
-    if not isinstance(variant, TraditionalVariant):  # a preview
-        return output
+    if not isinstance(variant, TraditionalVariant):
+        # A preview: the page says so, and the scripts hide what a preview does not build.
+        return output.replace("<html ", "<html data-cb-preview ", 1)
     simplified, _traditional = variant.page(output, page.file.dest_uri)
     return simplified
 

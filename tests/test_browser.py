@@ -205,3 +205,37 @@ def test_figure_chart_bars_link_to_their_cases(browser, served_site: str) -> Non
         assert sorted(titles) == ["汉阳区江欣苑社区文化建设", "青山区青和居“天天敲门组”"]
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def served_preview(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The site as `make serve` builds it (CASEBOOK_PREVIEW=1, --dirty)."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.search_probe import serve
+
+    from .conftest import ROOT
+
+    out = tmp_path_factory.mktemp("preview")
+    env = {**os.environ, "CASEBOOK_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--no-strict", "--site-dir", str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve(out) as url:
+        yield url
+
+
+def test_preview_says_it_has_no_search_and_hides_the_script_switch(browser, served_preview: str) -> None:  # type: ignore[no-untyped-def]
+    context, page, requests = visit(browser, served_preview + "cases/qinghe-ju-tiantian-qiaomen/")
+    try:
+        assert not page.locator('a[hreflang="zh-Hant"]').first.is_visible()
+        box = page.locator(".cb-search__input")
+        if not box.is_visible():
+            page.locator(".cb-search__open").click()
+        box.fill("敲门")
+        page.wait_for_function("document.querySelector('.cb-search__status').textContent.includes('make build')")
+        assert not any("pagefind" in u for u in requests)
+    finally:
+        context.close()

@@ -310,3 +310,4 @@ def test_preview_rewrites_only_what_a_save_changed(project: Path, tmp_path: Path
     assert "天天敲门小组" in edited.read_text(encoding="utf-8") and edited.stat().st_mtime > 1
     assert untouched.stat().st_mtime == 1, "an unchanged case page was rewritten"
     assert "天天敲门小组" in (site / "cases/index.html").read_text(encoding="utf-8")  # the browse list follows
+    assert "<html data-cb-preview " in edited.read_text(encoding="utf-8")  # scripts hide the switch and search

@@ -7,6 +7,7 @@
 
   var config = JSON.parse(document.getElementById("__config").textContent);
   var hant = document.documentElement.lang === "zh-Hant";
+  var preview = document.documentElement.hasAttribute("data-cb-preview");  // make serve: no index
   var base = new URL((config.base || ".") + "/", location.href);
   var root = hant ? new URL("../", base) : base;       // the site root, where pagefind/ lives
   var text = hant
@@ -111,7 +112,7 @@
       box.classList.toggle("cb-search--open");
       if (box.classList.contains("cb-search--open")) { input.focus(); }
     });
-    input.addEventListener("focus", function () { load(); });
+    input.addEventListener("focus", function () { if (!preview) { load(); } });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { input.value = ""; list.innerHTML = ""; status.textContent = ""; box.classList.remove("cb-search--open"); }
     });
@@ -124,6 +125,7 @@
       var query = input.value.trim();
       var mine = ++serial;
       if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
+      if (preview) { status.textContent = "预览（make serve）不建搜索索引；完整站点用 make build 或 make serve-full。"; return; }
       status.textContent = text.searching;
       load().then(function () {
         return pagefind.search(toHans(query));
