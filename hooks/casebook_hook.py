@@ -58,7 +58,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
     if not config.site_url:
         config.site_url = book.site.url
-    _state.update(book=book, project=project, edits={}, config=config)
+    # The QR codes are known now: a second process draws them while pages are listed and rendered.
+    qr = QrBatch([url for _, url in qr_codes(book)], project.root / ".cache" / "qr")
+    qr.start()
+    _state.update(book=book, project=project, edits={}, config=config, qr=qr)
     log.info("casebook: %d 个案例已通过检查", len(book.cases))
     return config
 
@@ -121,12 +124,9 @@ def on_files(files_: Files, config: MkDocsConfig) -> Files:
         edits[page.src_uri] = page.edit_url
     for item in files(book, project.schema_dir, sizes):
         _add(files_, File.generated(config, item.src_uri, content=item.content))
-    codes = qr_codes(book)
-    batch = QrBatch([url for _, url in codes], cache / "qr")
-    batch.start()  # drawn by another process while MkDocs renders the pages
-    for src_uri, url in codes:
-        _add(files_, File.generated(config, src_uri, abs_src_path=str(batch.path(url))))
-    _state["qr"] = batch
+    qr: QrBatch = _state["qr"]  # type: ignore[assignment]
+    for src_uri, url in qr_codes(book):
+        _add(files_, File.generated(config, src_uri, abs_src_path=str(qr.path(url))))
     _state["edits"] = edits
     return files_
 

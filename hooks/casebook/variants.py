@@ -96,6 +96,16 @@ def _learn_single(chars: set[str]) -> dict[int, int]:
     return _SINGLE
 
 
+def _articles(simplified: str, traditional: str) -> tuple[str, str]:
+    """The article of both versions of a page: header, navigation and footer repeat the first
+    page's words, already learnt."""
+    start, end = simplified.find("<article"), simplified.rfind("</article>")
+    t_start, t_end = traditional.find("<article"), traditional.rfind("</article>")
+    if min(start, end, t_start, t_end) < 0:
+        return simplified, traditional
+    return simplified[start:end], traditional[t_start:t_end]
+
+
 def _switch_links(html: str, web_path: str, hant: bool) -> str:
     depth = web_path.count("/") + (1 if hant else 0)
     up = "../" * depth
@@ -144,7 +154,7 @@ class TraditionalVariant:
         web_path = dest[: -len("index.html")] if dest.endswith("index.html") else dest
         simplified = html.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
         traditional = to_traditional(simplified).replace('<html lang="zh-Hans"', '<html lang="zh-Hant"', 1)
-        self.maps.learn(simplified, traditional)
+        self.maps.learn(*_articles(simplified, traditional) if self.done else (simplified, traditional))
         hant = _finish(traditional, self.site_url, web_path, hant=True)
         out = self.root / dest
         out.parent.mkdir(parents=True, exist_ok=True)
