@@ -11,6 +11,7 @@ from .browse import _labels, _order, facet_values
 from .markup import verbatim
 from .text import a, attr, link
 
+FIGURE_CASES = 200
 BAR_HEIGHT = 28
 LABEL_WIDTH = 150
 CHART_WIDTH = 480
@@ -62,8 +63,18 @@ def figures_page(book: Casebook) -> str:
         rows = [(labels[facet](v), counts[v], f"{browse}?{facet}={v}") for v in _order(book, facet, counts)]
         out += [f"## {title} {{#by-{facet}}}", ""] + bar_chart(f"案例数，{title}", rows)
     out += ["## 关键数字 {#figures}", ""]
+    # The table keeps to the newest cases so that the page stays small at thousands of cases;
+    # the open data holds every figure.
+    listed = sorted(book.newest[:FIGURE_CASES], key=lambda c: (c.title, c.id))
+    if len(listed) < len(book.cases):
+        data = urls.asset_rel(here, "data/cases.csv"), urls.asset_rel(here, "data/cases.json")
+        out += [
+            f"最新收录的 {len(listed)} 个案例的关键数字，按标题排列。全部 {len(book.cases)} 个案例的数字见开放数据"
+            f"（[CSV]({data[0]})、[JSON]({data[1]})）和各案例页面。",
+            "",
+        ]
     rows = []
-    for case in book.cases_by_title:
+    for case in listed:
         for f in case.figures:
             meaning = f"（{attr(f.meaning)}）" if f.meaning else ""
             target = urls.case(case.id) + f"#{f.anchor}"
@@ -73,7 +84,7 @@ def figures_page(book: Casebook) -> str:
             )
     head = "<thead><tr><th>案例</th><th>数字</th><th>说明</th></tr></thead>"
     out += [verbatim(f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"), ""]
-    without = [c for c in book.cases_by_title if not c.figures]
+    without = [c for c in listed if not c.figures]
     if without:
         out += ["", "来源未给出数字的案例：" + "、".join(link(c.title, here, urls.case(c.id)) for c in without) + "。"]
     return "\n".join([*out, ""])
