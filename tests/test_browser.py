@@ -239,3 +239,19 @@ def test_preview_says_it_has_no_search_and_hides_the_script_switch(browser, serv
         assert not any("pagefind" in u for u in requests)
     finally:
         context.close()
+
+
+def test_browse_sorts_by_title_and_back_to_newest(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    context, page, _ = visit(browser, served_site + "cases/")
+    try:
+        titles = page.locator(".cb-browse__card .cb-browse__title")
+        newest = titles.all_inner_texts()
+        page.locator('select[name="sort"]').select_option("title")
+        by_title = titles.all_inner_texts()
+        expected = page.evaluate("(t) => t.slice().sort((a, b) => a.localeCompare(b, 'zh'))", newest)
+        assert by_title == expected and by_title != newest
+        assert "sort=title" in page.url
+        page.locator('select[name="sort"]').select_option("newest")
+        assert titles.all_inner_texts() == newest
+    finally:
+        context.close()

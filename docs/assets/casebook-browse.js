@@ -10,6 +10,11 @@
     var list = document.querySelector(".cb-browse__list");
     var status = document.querySelector(".cb-browse__status");
     var cards = Array.prototype.slice.call(list.children);
+    // The page lists the newest first; titles for the other order are read once.
+    var rank = new Map(cards.map(function (card, i) { return [card, i]; }));
+    var titles = new Map(cards.map(function (card) {
+      return [card, card.querySelector(".cb-browse__title").textContent];
+    }));
     var facets = Array.prototype.map.call(form.querySelectorAll("fieldset[data-facet]"), function (f) {
       return f.getAttribute("data-facet");
     });
@@ -59,8 +64,8 @@
       });
       var sort = form.elements.sort.value;
       var sorted = cards.slice().sort(function (a, b) {
-        if (sort === "title") { return a.getAttribute("data-title").localeCompare(b.getAttribute("data-title"), "zh"); }
-        return b.getAttribute("data-added").localeCompare(a.getAttribute("data-added"));
+        if (sort === "title") { return titles.get(a).localeCompare(titles.get(b), "zh"); }
+        return rank.get(a) - rank.get(b);
       });
       sorted.forEach(function (card) { list.appendChild(card); });
       var total = status.getAttribute("data-total");

@@ -73,7 +73,8 @@ def _facet_block(book: Casebook, facet: str, legend: str) -> list[str]:
 
 def _card(book: Casebook, case: Case, here: str) -> str:
     values = facet_values(book, case)
-    data = " ".join(f'data-{k}="{attr(" ".join(v))}"' for k, v in values.items())
+    # Only what the filters read: a browse page lists every case, so each byte counts thousands of times.
+    data = " ".join(f'data-{k}="{attr(" ".join(v))}"' for k, v in values.items() if v)
     pillars = "、".join(book.pillars[p].label for p in case.pillars)
     year = book.year(case)
     figure = ""
@@ -82,7 +83,7 @@ def _card(book: Casebook, case: Case, here: str) -> str:
         figure = f'<span class="cb-card-fig"><strong>{attr(f.display)}</strong> {attr(f.label)}</span>'
     bits = " · ".join(x for x in (attr(place_label(book, case)), attr(pillars), f"{year}年" if year else "") if x)
     return (
-        f'<li class="cb-browse__card" {data} data-added="{attr(case.added)}" data-title="{attr(case.title)}">'
+        f'<li class="cb-browse__card" {data}>'
         f'<a class="cb-browse__title" href="{urls.web_rel(here, urls.case(case.id))}">{attr(case.title)}</a>'
         f'<span class="cb-card-meta">{bits}</span>{figure}</li>'
     )
