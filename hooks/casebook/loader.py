@@ -3,14 +3,15 @@ and build the Casebook only when nothing is wrong. One run reports every problem
 
 from __future__ import annotations
 
+import gc
 import json
-import multiprocessing
+import marshal
 import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
 from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
 from .schemas import SchemaSet
+from .workers import MAX_TASKS, fork_map
 from .yamlfile import YamlDocument, load_file
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -47,7 +49,12 @@ class Project:
         return self.data_dir / f"{name}.yml"
 
     def display(self, path: Path) -> str:
-        try:  # the common case, without touching the file system
+        # The common case as a string test: relative_to() is slow, and this runs for every record.
+        # A match means the same parts as relative_to() would find; anything else is left to it.
+        root, text = self.root.as_posix().rstrip("/") + "/", path.as_posix()
+        if text.startswith(root):
+            return text[len(root) :]
+        try:  # without touching the file system
             return path.relative_to(self.root).as_posix()
         except ValueError:
             pass
@@ -57,7 +64,8 @@ class Project:
             return str(path)
 
     def case_files(self) -> list[Path]:
-        return sorted(self.cases_dir.glob("*.yml")) if self.cases_dir.is_dir() else []
+        # By name: the order of sorting the paths themselves (they share a folder), without pathlib's slow __lt__.
+        return sorted(self.cases_dir.glob("*.yml"), key=lambda p: p.name) if self.cases_dir.is_dir() else []
 
     @property
     def collections_dir(self) -> Path:
@@ -100,7 +108,8 @@ def _vocab(what: str, where: str, pairs: Iterable[tuple[tuple, Any]], label: str
 
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
-_WORKER_SCHEMAS: SchemaSet | None = None
+CaseResult = tuple[YamlDocument | None, list[Diagnostic]]
+ReadCase = tuple[Path, YamlDocument | None, list[Diagnostic]]  # the record, as read, and its problems
 
 
 def check_file(
@@ -114,9 +123,20 @@ def check_file(
     return doc, problems
 
 
-def _check_case_file(job: tuple[Path, str]) -> tuple[YamlDocument | None, list[Diagnostic]]:
-    assert _WORKER_SCHEMAS is not None
-    return check_file(_WORKER_SCHEMAS, job[0], job[1], "case")
+def _check_case_files(schemas: SchemaSet, jobs: list[tuple[Path, str]], span: tuple[int, int]) -> bytes:
+    """A range of the records, each read and checked on its own in a worker.
+
+    What goes back is plain: each record's text and data, and its problems as tuples, in marshal's
+    format (both ends are the same interpreter): pickling the YamlDocument and Diagnostic objects
+    took three times as long in the worker, and unpickling them almost twice as long in the parent.
+    Positions a worker may have worked out are not sent; the parent finds them again from the text
+    should it need one."""
+    out: list[tuple[str | None, Any, list[tuple[Any, ...]]]] = []
+    for path, display in jobs[span[0] : span[1]]:
+        doc, problems = check_file(schemas, path, display, "case")
+        plain = [astuple(d) for d in problems]
+        out.append((None, None, plain) if doc is None else (doc.text, doc.data, plain))
+    return marshal.dumps(out)
 
 
 class _Loader:
@@ -140,23 +160,39 @@ class _Loader:
             self.docs[doc.display] = doc
         return doc
 
-    def read_cases(self, paths: list[Path]) -> Iterator[tuple[Path, YamlDocument | None]]:
-        """Each case file read and checked on its own, on every core when there are many."""
+    @contextmanager
+    def read_cases(self, paths: list[Path]) -> Iterator[Iterator[ReadCase]]:
+        """Each case file read and checked on its own, on every core when there are many.
+
+        Workers start at once, so that the caller can load the reference data while they read;
+        their results come in file order as the iterator given is consumed, each with its problems,
+        which are already counted in self.diagnostics. On leaving, the workers are stopped, also
+        when the caller did not read everything (an exception)."""
         self.files_checked += len(paths)
         jobs = [(path, self.project.display(path)) for path in paths]
         if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
-            for path, display in jobs:
-                yield path, self._keep(*check_file(self.schemas, path, display, "case"))
+            yield (self._keep_case(path, check_file(self.schemas, path, display, "case")) for path, display in jobs)
             return
-        global _WORKER_SCHEMAS
-        _WORKER_SCHEMAS = self.schemas  # forked workers inherit it, compiled validators and all
-        _ = self.schemas.fast, self.schemas.validators, self.schemas.markdown_fields
+        _ = self.schemas.fast["case"], self.schemas.validators, self.schemas.markdown_fields  # before the fork
         workers = min(os.cpu_count() or 2, 4)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_check_case_file, jobs, chunksize=max(16, len(jobs) // (workers * 8)))
-            for (path, _display), (doc, problems) in zip(jobs, results, strict=True):
-                yield path, self._keep(doc, problems)
+        # Small enough that the first results come soon and the last ones leave little to do after the
+        # workers finish; large enough that sending them back costs little.
+        size = max(8, min(32, len(jobs) // (workers * 8)), -(-len(jobs) // MAX_TASKS))
+        spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        # The workers inherit the schemas, compiled validators and all, and the list of files:
+        # only a task's number goes to a worker.
+        with fork_map(lambda task: _check_case_files(self.schemas, jobs, spans[task]), len(spans), workers) as chunks:
+            yield self._collect(jobs, chunks)
+
+    def _collect(self, jobs: list[tuple[Path, str]], chunks: Iterator[bytearray]) -> Iterator[ReadCase]:
+        results = (result for chunk in chunks for result in marshal.loads(chunk))
+        for (path, display), (text, data, plain) in zip(jobs, results, strict=True):
+            doc = None if text is None else YamlDocument(display, data, text)
+            yield self._keep_case(path, (doc, [Diagnostic(*fields) for fields in plain]))
+
+    def _keep_case(self, path: Path, result: CaseResult) -> ReadCase:
+        doc, problems = result
+        return path, self._keep(doc, problems), problems
 
     def schemas_ok(self) -> bool:
         try:
@@ -284,36 +320,42 @@ class _Loader:
             yield from refs.unknown(doc, (*path, "ref"), item.get("ref"), vocab["source"])
 
     # -- cases ---------------------------------------------------------------------------
-    def stray_files(self) -> None:
+    def stray_files(self, case_files: list[Path] | None = None) -> None:
         """Anything in cases/ that is not a record or a record's media folder would be dropped silently."""
         if not self.project.cases_dir.is_dir():
             return
-        stems = {p.stem for p in self.project.case_files()}
-        for entry in sorted(self.project.cases_dir.iterdir()):
-            display = self.project.display(entry)
-            if entry.name.startswith(".") or entry.name == "README.md":
+        stems = {p.stem for p in (self.project.case_files() if case_files is None else case_files)}
+        # os.scandir knows from the listing itself which entries are folders: no stat() for each record.
+        with os.scandir(self.project.cases_dir) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for found in entries:
+            name = found.name
+            if name.startswith(".") or name == "README.md":
                 continue
-            if entry.is_dir():
-                if entry.name not in stems:
+            if _is_dir(found):
+                if name not in stems:
                     self.diagnostics.append(
                         Diagnostic(
-                            display,
+                            self.project.display(self.project.cases_dir / name),
                             1,
                             1,
                             "",
                             "文件夹没有对应的案例文件",
-                            f"案例图片的文件夹名必须与案例 id 相同：应有 cases/{entry.name}.yml。",
+                            f"案例图片的文件夹名必须与案例 id 相同：应有 cases/{name}.yml。",
                             "file.stray",
                         )
                     )
-            elif entry.suffix != ".yml":
+            elif not name.endswith(".yml"):  # for a name not starting with ".": suffix != ".yml"
+                entry = self.project.cases_dir / name
                 hint = (
                     f"把文件改名为 {entry.stem}.yml。"
                     if entry.suffix in (".yaml", ".YML", ".Yml", ".txt")
                     else "cases/ 里只放 .yml 案例文件和与案例同名的图片文件夹。"
                 )
                 self.diagnostics.append(
-                    Diagnostic(display, 1, 1, "", "不是 .yml 案例文件，不会被收录", hint, "file.stray")
+                    Diagnostic(
+                        self.project.display(entry), 1, 1, "", "不是 .yml 案例文件，不会被收录", hint, "file.stray"
+                    )
                 )
 
     def check_case(self, path: Path, doc: YamlDocument, vocab: dict[str, refs.Vocabulary]) -> None:
@@ -590,6 +632,13 @@ def located(doc: YamlDocument, path: tuple, message: str, hint: str, code: str) 
     return Diagnostic(doc.display, pos.line, pos.column, field_path(path), message, hint, code)
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symbolic link in a loop, say: Path.is_dir() says which of these are "no"
+        return Path(entry.path).is_dir()
+
+
 def _items_in(parent: dict[str, Any], base: tuple, key: str) -> list[tuple[tuple, Any]]:
     node = parent.get(key)
     if not isinstance(node, list):
@@ -621,41 +670,80 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
     against all of it) but only problems in those files and in data/ are reported;
     files outside cases/ are checked as extra case records.
     """
+    with _collector_paused():
+        return _load(project, only)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off the cycle collector while load() runs.
+
+    load() makes a few hundred thousand objects that all live on (the records' data, then the
+    Casebook) and form no cycles; the collector, set off by allocation counts, would walk them
+    again and again and find nothing: a tenth of the time of a load.
+
+    Afterwards they are moved to the oldest generation, where a full collection still looks at
+    them; otherwise the first young collection after load() would walk them all at once.
+    freeze() then unfreeze() does that move without walking anything, but would also thaw what
+    the caller froze, so it is done only when the caller froze nothing."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
+
+
+def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
     loader = _Loader(project)
     if not loader.schemas_ok():
         return LoadResult(None, loader.diagnostics, 0)
-    data = loader.load_data()
-    vocab = loader.vocabularies(data)
-    loader.place_parent = loader.place_parents(data["places"])
-    loader.check_data(data, vocab)
-    loader.stray_files()
-
-    paths = list(project.case_files())
+    case_files = project.case_files()
+    paths = list(case_files)
     wanted = [Path(p) for p in only] if only is not None else None
     if wanted:
         known = {p.resolve() for p in paths}
         paths += [p for p in wanted if p.resolve() not in known]
-    case_docs: dict[str, YamlDocument] = {}
-    case_paths: dict[str, Path] = {}
-    for path, doc in loader.read_cases(paths):
-        if doc is None:
-            continue
-        if path.stem in case_docs:
-            loader.diagnostics.append(
-                Diagnostic(
-                    doc.display,
-                    1,
-                    1,
-                    "id",
-                    f"案例 id“{path.stem}”重复：{case_docs[path.stem].display} 已使用",
-                    "每个案例的文件名（即 id）必须唯一。",
-                    "id.duplicate",
+    with loader.read_cases(paths) as reading:  # with many records, workers start reading now
+        data = loader.load_data()
+        vocab = loader.vocabularies(data)
+        loader.place_parent = loader.place_parents(data["places"])
+        loader.check_data(data, vocab)
+        loader.stray_files(case_files)
+
+        case_docs: dict[str, YamlDocument] = {}
+        case_paths: dict[str, Path] = {}
+        # Each clean record's Case, made while the workers still read: only the last would be left to
+        # make once the last record is in. Used only if nothing at all is wrong.
+        prebuilt: dict[str, Case] = {}
+        for path, doc, problems in reading:
+            if doc is None:
+                continue
+            if path.stem in case_docs:
+                loader.diagnostics.append(
+                    Diagnostic(
+                        doc.display,
+                        1,
+                        1,
+                        "id",
+                        f"案例 id“{path.stem}”重复：{case_docs[path.stem].display} 已使用",
+                        "每个案例的文件名（即 id）必须唯一。",
+                        "id.duplicate",
+                    )
                 )
-            )
-            continue
-        case_docs[path.stem] = doc
-        case_paths[path.stem] = path
-        loader.check_case(path, doc, vocab)
+                continue
+            case_docs[path.stem] = doc
+            case_paths[path.stem] = path
+            before = len(loader.diagnostics)
+            loader.check_case(path, doc, vocab)
+            if not errors(problems) and not errors(loader.diagnostics[before:]):
+                with suppress(Exception):  # build() makes it again, and fails there as it always did
+                    prebuilt[path.stem] = Case.build(doc.data, doc.display)
     loader.check_across_cases(case_docs)
     collection_docs = loader.load_collections(case_docs)
 
@@ -677,8 +765,12 @@ def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
     diagnostics.sort()
     if errors(loader.diagnostics):
         return LoadResult(None, diagnostics, files_checked, loader.docs)
-    casebook = build(data, case_docs, collection_docs, loader.schemas.version())
+    casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt)
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
+
+
+def _case(stem: str, doc: YamlDocument, prebuilt: dict[str, Case]) -> Case:
+    return prebuilt[stem] if stem in prebuilt else Case.build(doc.data, doc.display)
 
 
 def build(
@@ -686,6 +778,7 @@ def build(
     cases: dict[str, YamlDocument],
     collections: dict[str, YamlDocument],
     schema_version: str,
+    prebuilt: dict[str, Case] | None = None,
 ) -> Casebook:
     def raw(name: str) -> dict[str, Any]:
         doc = data[name]
@@ -698,7 +791,7 @@ def build(
         places=Places.build(raw("places")),
         sources={s["id"]: Source.build(s) for s in raw("sources")["sources"]},
         themes={t["id"]: Theme(t["id"], t["name"], t["description"]) for t in raw("themes")["themes"]},
-        cases={stem: Case.build(doc.data, doc.display) for stem, doc in sorted(cases.items())},
+        cases={stem: _case(stem, doc, prebuilt or {}) for stem, doc in sorted(cases.items())},
         site=SiteInfo.build(raw("site")),
         collections={stem: Collection.build(stem, doc.display, doc.data) for stem, doc in collections.items()},
         schema_version=schema_version,

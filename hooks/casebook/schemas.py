@@ -6,8 +6,8 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,58 @@ def _is_partial_date(value: object) -> bool:
 
 _FAST_FORMATS = {"date": _returns_bool(_is_date), "partial-date": _returns_bool(_is_partial_date)}
 
+
+_NAMED_SCHEMAS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+_NOT_SCHEMAS = ("enum", "examples", "default", "required", "const")
+
+
+def _fast_only(schema: Any) -> Any:
+    """`const: x` as the equivalent `enum: [x]`: fastjsonschema 2.22 cannot generate `const` without
+    detailed exceptions (KeyError 'definition_rule'), and both compile to the same test."""
+    if isinstance(schema, list):
+        return [_fast_only(x) for x in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _NAMED_SCHEMAS and isinstance(value, dict):
+            out[key] = {name: _fast_only(sub) for name, sub in value.items()}
+        elif key not in _NOT_SCHEMAS:
+            out[key] = _fast_only(value)
+        elif key != "const":
+            out[key] = value
+    if "const" in schema:
+        if "enum" in out:
+            out["allOf"] = [*out.get("allOf", []), {"enum": [schema["const"]]}]
+        else:
+            out["enum"] = [schema["const"]]
+    return out
+
+
+class _Compiled(Mapping[str, Callable[[Any], Any]]):
+    """A validator per schema name, compiled on first use."""
+
+    def __init__(self, compile_one: Callable[[str], Callable[[Any], Any]]):
+        self._compile_one = compile_one
+        self._done: dict[str, Callable[[Any], Any]] = {}
+
+    def __getitem__(self, name: str) -> Callable[[Any], Any]:
+        if name not in self._done:
+            if name not in SCHEMA_NAMES:
+                raise KeyError(name)
+            self._done[name] = self._compile_one(name)
+        return self._done[name]
+
+    def ready(self, name: str) -> bool:
+        return name in self._done
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SCHEMA_NAMES)
+
+    def __len__(self) -> int:
+        return len(SCHEMA_NAMES)
+
+
 _TYPE_NAMES = {
     "string": "文字",
     "number": "数字",
@@ -96,6 +148,7 @@ class SchemaSet:
     """All schemas of a project, loaded once, each with a ready validator."""
 
     directory: Path
+    _checked: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def documents(self) -> dict[str, dict[str, Any]]:
@@ -124,15 +177,21 @@ class SchemaSet:
         return str(self.documents[name].get("x-version", "0"))
 
     @cached_property
-    def fast(self) -> dict[str, Callable[[Any], Any]]:
+    def fast(self) -> _Compiled:
         """The same schemas compiled to Python by fastjsonschema: ~15x quicker, so a valid record
-        costs little. Only a record that fails is walked by jsonschema, for its messages."""
-        out = {}
-        for name, doc in self.documents.items():
-            flat = self._inline(doc, doc, 0)
-            flat["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords, as it knows them
-            out[name] = fastjsonschema.compile(flat, formats=_FAST_FORMATS)
-        return out
+        costs little. Only a record that fails is walked by jsonschema, for its messages.
+
+        Each is compiled when first used: compiling is most of a small project's run time, and the
+        loader compiles the case schema before it forks its workers, the others while they work."""
+        return _Compiled(self._compile)
+
+    def _compile(self, name: str) -> Callable[[Any], Any]:
+        doc = self.documents[name]
+        flat = _fast_only(self._inline(doc, doc, 0))
+        flat["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords, as it knows them
+        # A failure is only a signal to ask jsonschema; without the details the generated code is a
+        # third of the size, and turning that source into bytecode was the larger part of compiling.
+        return fastjsonschema.compile(flat, formats=_FAST_FORMATS, detailed_exceptions=False)
 
     def _inline(self, node: Any, base: dict[str, Any], depth: int) -> Any:
         """The schema with every $ref (also across files) replaced by what it points to."""
@@ -153,16 +212,24 @@ class SchemaSet:
         return {k: self._inline(v, base, depth + 1) for k, v in node.items() if k not in ("$defs", "$id")}
 
     def check(self, name: str, doc: YamlDocument) -> list[Diagnostic]:
-        try:
-            self.fast[name](doc.data)
-            return []
-        except fastjsonschema.JsonSchemaException:
-            pass  # told below, in detail and in Chinese
+        if self._worth_compiling(name, doc):
+            try:
+                self.fast[name](doc.data)
+                return []
+            except fastjsonschema.JsonSchemaException:
+                pass  # told below, in detail and in Chinese
         out: list[Diagnostic] = []
         for error in self.validators[name].iter_errors(doc.data):
             out.extend(self._explain(error, doc))
         # jsonschema reports `required` once per missing field, and each report lists them all
         return list(dict.fromkeys(out))
+
+    def _worth_compiling(self, name: str, doc: YamlDocument) -> bool:
+        """Compiling a schema costs as much as jsonschema checking a dozen small files: a small file
+        whose schema serves no other (site.yml, themes.yml ...) is left to jsonschema alone, which
+        says the same. A schema is compiled for its second file, and for any large one."""
+        self._checked[name] = self._checked.get(name, 0) + 1
+        return self.fast.ready(name) or self._checked[name] > 1 or len(doc.text) > 16 * 1024
 
     # -- turning jsonschema errors into sentences --------------------------------------
     def _explain(self, error: ValidationError, doc: YamlDocument) -> Iterator[Diagnostic]:
