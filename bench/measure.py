@@ -3,6 +3,7 @@ memory), what the build wrote, and the plain-MkDocs project to compare the hook 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from casebook import site as core_site
 from casebook.loader import LoadResult, Project, load
 from casebook.model import Casebook
 from casebook.qr import qr_png
-from casebook.variants import to_traditional
+from casebook_mkdocs.variants import to_traditional
 
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 # Folders of a hook project that the plain project must not have: its input is docs/ alone.
@@ -264,30 +265,34 @@ def _write(path: Path, content: bytes | str) -> None:
 def make_plain_project(hook_project: Path, book: Casebook, dest: Path) -> Path:
     """Another project with the same theme and settings whose docs/ holds the pages of the hook's
     site as Markdown files: the hand-written pages (their <!-- casebook:NAME --> blocks filled by
-    casebook.site.fill_blocks), every generated page as Markdown (`Html.source` of
-    casebook.site.pages), each of those once more in Traditional script under zh-Hant/, as the
-    hook's site has them, and the files the hook adds (data, feed, schemas, QR codes, photos)."""
+    casebook.site.SitePages.fill_blocks), every generated page as Markdown (its HTML article
+    under front matter), each of those once more in Traditional script under zh-Hant/, as the hook's site has them,
+    and the files the hook adds (data, feed, schemas, QR codes, photos)."""
     docs = dest / "docs"
     shutil.copytree(hook_project / "docs", docs)
     for extra in hook_project.iterdir():  # theme overrides and whatever else the config points at
         if extra.is_dir() and extra.name not in HOOK_ONLY:
             shutil.copytree(extra, dest / extra.name)
+    cache = hook_project / ".cache"
+    site = core_site.SitePages(book, photo_sizes=core_site.photos(book, hook_project / "cases", cache / "images"))
     pages: dict[str, str] = {}
     for md_file in docs.rglob("*.md"):
         src_uri = md_file.relative_to(docs).as_posix()
-        filled, problems = core_site.fill_blocks(md_file.read_text(encoding="utf-8"), book, src_uri, src_uri)
+        here = "" if src_uri == "index.md" else src_uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
+        filled, problems = site.fill_blocks(md_file.read_text(encoding="utf-8"), here, src_uri)
         if problems:
             raise RuntimeError(f"{src_uri}: {problems}")
         pages[src_uri] = filled
-    cache = hook_project / ".cache"
-    sizes = core_site.photos(book, hook_project / "cases", cache / "images")
-    for page in core_site.pages(book, sizes):
-        pages[page.src_uri] = page.render().source
+    for page in site.all():
+        rendered = page.render()
+        # The article as a Markdown file: front matter, then the HTML, which Markdown passes through.
+        front = f"---\ntitle: {json.dumps(rendered.title, ensure_ascii=False)}\n---\n\n"
+        pages[f"{page.path}index.md"] = front + rendered.html + "\n"
     for src_uri, markdown in pages.items():
         _write(docs / src_uri, markdown)
         _write(docs / TRADITIONAL_ROOT / src_uri, to_traditional(markdown))
     schema_dir = hook_project / "data" / "schema"
-    files: list[tuple[str, bytes | str]] = [(f.src_uri, f.content) for f in core_site.files(book, schema_dir, sizes)]
+    files: list[tuple[str, bytes | str]] = [(f.path, f.content) for f in core_site.files(site, schema_dir)]
     files += [(src_uri, qr_png(url, cache / "qr")) for src_uri, url in core_site.qr_codes(book)]
     for src_uri, content in files:
         # Twice: the hand-written pages link the open data relative to themselves (the hook's

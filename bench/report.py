@@ -200,7 +200,7 @@ NOTES = """\
   `site/zh-Hant/cases/<id>/index.html`.
 - *plain MkDocs* builds, with the same `mkdocs.yml` minus `hooks:`/`watch:`, another project whose
   `docs/` holds the same pages as Markdown files: the hand-written ones with their blocks filled,
-  every generated page as Markdown (`Html.source` from `casebook.site.pages`), each page once
+  every generated page as a Markdown file holding its HTML article, each page once
   more in Traditional script under `zh-Hant/`, and the files the hook adds (data, feed, schemas,
   QR codes). It has no search index (MkDocs' own search is off in these settings), no
   post-build check and no records to validate. *hook overhead* = build / plain − 1.

@@ -10,8 +10,8 @@ import yaml
 from casebook.diagnostics import Diagnostic, format_github, format_json
 from casebook.loader import Project, load
 from casebook.model import Casebook
-from casebook.render.case_page import render_case
 from casebook.schemas import SchemaSet
+from casebook.site import SitePages
 
 from .conftest import ROOT
 
@@ -97,46 +97,38 @@ def test_each_case_is_attached_to_the_pillar_of_its_article_section(book: Casebo
     assert {c: book.cases[c].pillars for c in expected} == expected
 
 
+def _case_page(book: Casebook, case_id: str):  # type: ignore[no-untyped-def]
+    site = SitePages(book)
+    page = next(p for p in site.all() if p.path == f"cases/{case_id}/")
+    return page.render()
+
+
 def test_case_page_has_stable_section_anchors_and_a_table_of_contents(book: Casebook) -> None:
-    page = render_case(book, book.cases["qinghe-ju-tiantian-qiaomen"], edit_url="https://example.test/edit")
+    page = _case_page(book, "qinghe-ju-tiantian-qiaomen")
     for anchor in ("background", "practice", "results", "sources"):
         assert f'<h2 id="{anchor}">' in page.html
-        assert f"{{#{anchor}}}" in page.source  # the same page as Markdown, for other generators
     assert [t["id"] for t in page.toc][:5] == ["figures", "background", "practice", "results", "insights"]
     teaching = next(t for t in page.toc if t["id"] == "teaching")
     assert [t["id"] for t in teaching["children"]] == ["teaching-objectives", "teaching-questions", "teaching-points"]
-    assert 'href="https://example.test/edit"' in page.html
-    assert page.title == page.meta["title"] == "青山区青和居“天天敲门组”"
+    assert page.title == "青山区青和居“天天敲门组”"
 
 
-def test_core_markdown_matches_the_site_extensions() -> None:
-    """Generated pages and hand-written ones are read with the same Markdown extensions."""
-    import yaml
+def test_every_generated_page_is_escaped_by_its_templates(book: Casebook) -> None:
+    """A value from a record is text wherever it lands: in an element, an attribute, a heading,
+    the table of contents. The templates escape it; Python writes no markup."""
+    import dataclasses
 
-    from casebook.render.markup import EXTENSIONS
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
-    assert tuple(names) == EXTENSIONS
-
-
-def test_verbatim_html_skips_markdown_and_links_become_page_urls() -> None:
-    from casebook.render.markup import render_page, verbatim
-
-    page = render_page(
-        '---\ntitle: "T"\n---\n\n# T\n\n[a](../framework/sanzhi.md#x) [b](index.md?pillar=p)\n\n'
-        + verbatim("<ul><li>**not bold**</li></ul>")
-        + "\n\n## S {#s}\n",
-        "cases/some-case.md",
-    )
-    assert '<a href="../../framework/sanzhi/#x">a</a>' in page.html
-    assert '<a href="../?pillar=p">b</a>' in page.html
-    assert "<ul><li>**not bold**</li></ul>" in page.html
-    assert [t["id"] for t in page.toc[0]["children"]] == ["s"]
+    hostile = "</title><svg onload=alert(1)>\"'&"
+    case = book.cases["qinghe-ju-tiantian-qiaomen"]
+    bad = dataclasses.replace(case, title=hostile, summary=hostile, keywords=(hostile,))
+    bad_book = dataclasses.replace(book, cases={**book.cases, case.id: bad})
+    site = SitePages(bad_book)
+    for generated in site.all():
+        html = generated.render().html
+        assert "<svg onload" not in html, generated.path
+        assert "\"'&" not in html, generated.path
+    page = next(p for p in site.all() if p.path == f"cases/{case.id}/").render()
+    assert "&lt;/title&gt;&lt;svg onload=alert(1)&gt;&#34;&#39;&amp;" in page.html
 
 
 def test_schemas_are_valid_2020_12_and_document_every_field() -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from .model import Casebook
 from .render import urls
 from .search import SearchIndexError, indexed_pages
-from .variants import HANT_DIR
 
 
 def check_site(book: Casebook, site_dir: Path, *, complete: bool = True) -> list[str]:
@@ -19,7 +18,7 @@ def check_site(book: Casebook, site_dir: Path, *, complete: bool = True) -> list
     A preview (complete=False) has neither the Traditional copy nor the index."""
     problems = []
     for case in book.cases.values():
-        page = site_dir / urls.web_path(urls.case(case.id)) / "index.html"
+        page = site_dir / urls.case(case.id) / "index.html"
         if not page.is_file():
             problems.append(f"{case.path}: 案例页面 {page.relative_to(site_dir)} 没有生成")
         elif html.escape(case.title, quote=False) not in page.read_text(encoding="utf-8"):
@@ -34,7 +33,7 @@ def check_site(book: Casebook, site_dir: Path, *, complete: bool = True) -> list
 def _check_variant(book: Casebook, site_dir: Path) -> list[str]:
     problems = []
     for case in book.cases.values():
-        page = site_dir / HANT_DIR / urls.web_path(urls.case(case.id)) / "index.html"
+        page = site_dir / urls.TRADITIONAL / urls.case(case.id) / "index.html"
         if not page.is_file():
             problems.append(f"{case.path}: 繁体页面 {page.relative_to(site_dir)} 没有生成")
         elif 'lang="zh-Hant"' not in page.read_text(encoding="utf-8")[:200]:
@@ -50,7 +49,7 @@ def _check_search(book: Casebook, site_dir: Path) -> list[str]:
         return [str(exc)]
     problems = []
     for case in book.cases.values():
-        url = "/" + urls.web_path(urls.case(case.id))
+        url = "/" + urls.case(case.id)
         if url not in indexed:
             problems.append(f"{case.path}: {url} 不在搜索索引里")
     return problems

@@ -1,39 +1,42 @@
-"""The whole generated part of the site: pages (HTML with title, metadata and table of contents,
-made when asked for) and files (data, feeds, QR codes, redirects), plus the blocks hand-written
-pages pull in. The MkDocs hook turns these into pages and files; another generator could do the
-same."""
+"""The whole generated part of the site: pages (rendered when asked for), files (open data,
+feeds, schemas, photos, redirects) and the blocks hand-written pages pull in.
+
+Pages and files are named by web paths ("cases/<id>/", "data/cases.json"); the MkDocs hook turns
+them into MkDocs pages and files, and another generator could do the same."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic
 from .exports import atom_feed, cases_csv, cases_json
 from .images import Rendition, renditions
 from .model import Casebook
-from .render import browse, collections, figures, indexes, urls
-from .render.case_page import Photos, photo_src_uri, qr_src_uri, render_case
-from .render.home import BLOCKS
-from .render.markup import Html, render_page, unfence
-from .render.redirect import redirect_html
+from .render import urls
+from .render.page import RenderedPage, toc_from_html
+from .render.templates import Templates
+from .render.view import Photos, View
+
+BLOCKS = ("stats", "pillars", "newest")
+MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    src_uri: str
+    path: str  # web path: "cases/<id>/"
     # Rendered on demand, one page at a time, so that thousands of pages are never all held.
-    render: Callable[[], Html]
+    render: Callable[[], RenderedPage]
     record: str = ""  # the file the page is made from, for edit links
     edit_url: str = ""
 
 
 @dataclass(frozen=True)
 class GeneratedFile:
-    src_uri: str
+    path: str  # "data/cases.json"
     content: str | bytes
 
 
@@ -47,92 +50,175 @@ def photos(book: Casebook, cases_dir: Path, cache: Path | None = None) -> dict[s
     return out
 
 
-def pages(book: Casebook, photo_sizes: Photos | None = None) -> list[GeneratedPage]:
-    def page(src_uri: str, markdown: Callable[..., str], *args: object, record: str = "") -> GeneratedPage:
-        def render() -> Html:
-            return render_page(markdown(book, *args), src_uri)
+class SitePages:
+    """Renders the casebook's pages with one template environment."""
 
-        return GeneratedPage(src_uri, render, record, book.site.edit_url(record) if record else "")
+    def __init__(self, book: Casebook, templates: Templates | None = None, photo_sizes: Photos | None = None):
+        self.book = book
+        self.templates = templates or Templates()
+        self.view = View(book)
+        self.photos: Photos = photo_sizes or {}
 
-    out = [
-        page(urls.FRAMEWORK, indexes.framework_index, record="data/framework.yml"),
-        page(urls.CASES, browse.browse_page),
-        page(urls.FIGURES, figures.figures_page),
-        page(urls.POLICIES, indexes.policies_index, record="data/policies.yml"),
-        page(urls.PLACES, indexes.places_index, record="data/places.yml"),
-        page(urls.THEMES, indexes.themes_index, record="data/themes.yml"),
-        page(urls.COLLECTIONS, collections.collections_index),
-    ]
-    out += [
-        page(urls.pillar(p.id), indexes.pillar_page, p, record="data/framework.yml") for p in book.framework.pillars
-    ]
-    out += [page(urls.policy(p), indexes.policy_page, p, record="data/policies.yml") for p in book.policies]
-    out += [
-        page(urls.place(d.id), indexes.place_page, d.id, record="data/places.yml")
-        for d in book.places.of_level("district")
-    ]
-    out += [page(urls.theme(t), indexes.theme_page, t, record="data/themes.yml") for t in book.themes]
-    for c in book.collections.values():
-        out += [
-            page(urls.collection(c.id), collections.collection_page, c, record=c.path),
-            page(urls.collection_print(c.id), collections.collection_print, c, photo_sizes, record=c.path),
+    def render(
+        self,
+        path: str,
+        template: str,
+        title: str,
+        description: str = "",
+        layout: frozenset[str] = frozenset(),
+        **ctx: Any,
+    ) -> RenderedPage:
+        html = self.templates.render(template, here=path, view=self.view, photos=self.photos, **ctx)
+        return RenderedPage(path, title, html, description, layout, toc_from_html(html))
+
+    def page(
+        self, path: str, template: str, title: str, *, record: str = "", description: str = "", **kw: Any
+    ) -> GeneratedPage:
+        def render() -> RenderedPage:
+            return self.render(path, template, title, description, **kw)
+
+        return GeneratedPage(path, render, record, self.book.site.edit_url(record) if record else "")
+
+    def all(self) -> list[GeneratedPage]:
+        book, page = self.book, self.page
+        fw = book.framework
+        n = len(book.cases)
+        out = [
+            page(
+                urls.FRAMEWORK,
+                "framework.html",
+                f"“{fw.name}”框架",
+                record="data/framework.yml",
+                description=fw.summary[:120],
+            ),
+            page(
+                urls.CASES,
+                "browse.html",
+                "案例库",
+                layout=frozenset({"wide"}),
+                description=f"共 {n} 个基层治理案例，可按框架、地区、主题、政策和年份筛选",
+            ),
+            page(urls.FIGURES, "figures.html", "数说", description="案例库的关键数字和分布"),
+            page(urls.POLICIES, "policies.html", "政策与工程", record="data/policies.yml"),
+            page(urls.PLACES, "places.html", "地区", record="data/places.yml"),
+            page(urls.THEMES, "themes.html", "主题", record="data/themes.yml"),
+            page(urls.COLLECTIONS, "collections.html", "课程包"),
         ]
-    for case in book.cases_by_title:
-        edit = book.site.edit_url(case.path)
-        render = partial(render_case, book, case, edit_url=edit, photos=photo_sizes)
-        out.append(GeneratedPage(urls.case(case.id), render, case.path, edit))
-    return out
+        out += [
+            page(urls.pillar(p.id), "pillar.html", f"“{p.number}”：{p.title}", record="data/framework.yml", pillar=p)
+            for p in fw.pillars
+        ]
+        out += [
+            page(urls.policy(p.id), "policy.html", p.name, record="data/policies.yml", policy=p)
+            for p in book.policies.values()
+        ]
+        for d in book.places.of_level("district"):
+            city = book.places.by_id[d.city]
+            out.append(
+                page(
+                    urls.place(d.id),
+                    "place.html",
+                    d.name,
+                    record="data/places.yml",
+                    description=f"{city.name}{d.name}的基层治理案例",
+                    district=d,
+                )
+            )
+        out += [
+            page(
+                urls.theme(t.id),
+                "theme.html",
+                f"主题：{t.name}",
+                record="data/themes.yml",
+                description=t.description,
+                theme=t,
+            )
+            for t in book.themes.values()
+        ]
+        for c in book.collections.values():
+            out.append(page(urls.collection(c.id), "collection.html", c.title, record=c.path, collection=c))
+            out.append(
+                page(
+                    urls.collection_print(c.id),
+                    "collection_print.html",
+                    f"{c.title}（打印版）",
+                    record=c.path,
+                    layout=frozenset({"wide", "print"}),
+                    collection=c,
+                )
+            )
+        for case in book.cases_by_title:
+            edit = book.site.edit_url(case.path)
+            out.append(
+                page(
+                    urls.case(case.id),
+                    "case.html",
+                    case.title,
+                    record=case.path,
+                    description=case.summary,
+                    case=case,
+                    edit_url=edit,
+                )
+            )
+        return out
+
+    def block(self, name: str, here: str) -> str:
+        return self.templates.block(name, here=here, view=self.view)
+
+    def fill_blocks(self, markdown: str, here: str, display: str) -> tuple[str, list[Diagnostic]]:
+        """Replace <!-- casebook:NAME --> in a hand-written page with the generated block."""
+        problems: list[Diagnostic] = []
+
+        def replace(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in BLOCKS:
+                line = markdown.count("\n", 0, m.start()) + 1
+                problems.append(
+                    Diagnostic(
+                        display,
+                        line,
+                        1,
+                        "",
+                        f"未知的生成块 casebook:{name}",
+                        "可用的生成块：" + "、".join(BLOCKS),
+                        "page.block",
+                    )
+                )
+                return m.group(0)
+            return "\n\n" + self.block(name, here) + "\n\n"
+
+        return MARKER.sub(replace, markdown), problems
+
+    def redirects(self) -> list[GeneratedFile]:
+        out = []
+        for case in self.book.cases_by_title:
+            canonical = self.book.site.page_url(urls.case(case.id))
+            for alias in case.aliases:
+                html = self.templates.render(
+                    "redirect.html", title=case.title, target=f"../{case.id}/", canonical=canonical
+                )
+                out.append(GeneratedFile(urls.case_alias(alias), html))
+        return out
 
 
 def qr_codes(book: Casebook) -> list[tuple[str, str]]:
     """(file, URL) of each case's QR code: the file to add to the site, the URL it encodes."""
-    return [(qr_src_uri(c.id), book.site.page_url(urls.web_path(urls.case(c.id)))) for c in book.cases_by_title]
+    return [(urls.case_qr(c.id), book.site.page_url(urls.case(c.id))) for c in book.cases_by_title]
 
 
-def files(book: Casebook, schema_dir: Path, photo_sizes: Photos | None = None) -> list[GeneratedFile]:
-    """Everything that is not a page or a QR code: open data, the feed, schemas and old-URL redirects."""
+def files(site: SitePages, schema_dir: Path) -> list[GeneratedFile]:
+    """Everything that is not a page or a QR code: open data, the feed, schemas, photos and
+    old-URL redirects."""
+    book = site.book
     out = [
         GeneratedFile("data/cases.json", cases_json(book)),
         GeneratedFile("data/cases.csv", cases_csv(book)),
         GeneratedFile("feed.xml", atom_feed(book)),
     ]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
-    for key, sizes in (photo_sizes or {}).items():
+    for key, sizes in site.photos.items():
         case_id, file = key.split("/", 1)
         for r in sizes:
-            out.append(GeneratedFile(photo_src_uri(case_id, file, r.width, "webp"), r.webp))
-            out.append(GeneratedFile(photo_src_uri(case_id, file, r.width, "jpg"), r.jpeg))
-    for case in book.cases_by_title:
-        url = book.site.page_url(urls.web_path(urls.case(case.id)))
-        for alias in case.aliases:
-            html = redirect_html(f"../{case.id}/", url, case.title)
-            out.append(GeneratedFile(f"cases/{alias}/index.html", html))
-    return out
-
-
-MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
-
-
-def fill_blocks(markdown: str, book: Casebook, src_uri: str, display: str) -> tuple[str, list[Diagnostic]]:
-    """Replace <!-- casebook:NAME --> in a hand-written page with the generated block."""
-    problems: list[Diagnostic] = []
-
-    def replace(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in BLOCKS:
-            line = markdown.count("\n", 0, m.start()) + 1
-            problems.append(
-                Diagnostic(
-                    display,
-                    line,
-                    1,
-                    "",
-                    f"未知的生成块 casebook:{name}",
-                    "可用的生成块：" + "、".join(BLOCKS),
-                    "page.block",
-                )
-            )
-            return m.group(0)
-        return unfence("\n".join(BLOCKS[name](book, src_uri)))
-
-    return MARKER.sub(replace, markdown), problems
+            out.append(GeneratedFile(urls.case_photo(case_id, file, r.width, "webp"), r.webp))
+            out.append(GeneratedFile(urls.case_photo(case_id, file, r.width, "jpg"), r.jpeg))
+    return out + site.redirects()

@@ -1,71 +1,78 @@
-"""Where every generated page lives. These source paths are the site's permanent URLs."""
+"""Where every generated page lives: web paths relative to the site root ("cases/<id>/").
+These paths are the site's permanent URLs; a generator maps them to its own files."""
 
 from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
 
-HOME = "index.md"
-CASES = "cases/index.md"
-FRAMEWORK = "framework/index.md"
-POLICIES = "policies/index.md"
-PLACES = "places/index.md"
-THEMES = "themes/index.md"
+HOME = ""
+CASES = "cases/"
+FRAMEWORK = "framework/"
+POLICIES = "policies/"
+PLACES = "places/"
+THEMES = "themes/"
+COLLECTIONS = "collections/"
+FIGURES = "figures/"
+QR_FILE = "qrcode.png"
+# The Traditional-script copy of every page sits under this folder, at the same path.
+TRADITIONAL = "zh-Hant/"
 
 
 def case(case_id: str) -> str:
-    return f"cases/{case_id}.md"
+    return f"cases/{case_id}/"
 
 
 def pillar(pillar_id: str) -> str:
-    return f"framework/{pillar_id}.md"
+    return f"framework/{pillar_id}/"
 
 
 def policy(policy_id: str) -> str:
-    return f"policies/{policy_id}.md"
+    return f"policies/{policy_id}/"
 
 
 def place(district_id: str) -> str:
-    return f"places/{district_id}.md"
+    return f"places/{district_id}/"
 
 
 def theme(theme_id: str) -> str:
-    return f"themes/{theme_id}.md"
-
-
-def web_path(src_uri: str) -> str:
-    """The URL path MkDocs gives a source file with directory URLs: cases/a.md -> cases/a/."""
-    if src_uri == "index.md":
-        return ""
-    if src_uri.endswith("/index.md"):
-        return src_uri[: -len("index.md")]
-    return src_uri[: -len(".md")] + "/"
-
-
-COLLECTIONS = "collections/index.md"
+    return f"themes/{theme_id}/"
 
 
 def collection(collection_id: str) -> str:
-    return f"collections/{collection_id}.md"
+    return f"collections/{collection_id}/"
 
 
 def collection_print(collection_id: str) -> str:
-    return f"collections/{collection_id}/print.md"
+    return f"collections/{collection_id}/print/"
 
 
-FIGURES = "figures/index.md"
+def case_qr(case_id: str) -> str:
+    return f"cases/{case_id}/{QR_FILE}"
+
+
+def case_photo(case_id: str, file: str, width: int, ext: str) -> str:
+    return f"cases/{case_id}/{file.rsplit('.', 1)[0]}-{width}.{ext}"
+
+
+def case_alias(alias: str) -> str:
+    """The page left at a renamed case's old address."""
+    return f"cases/{alias}/index.html"
 
 
 @lru_cache(maxsize=1 << 16)  # the same few thousand links recur on every page
-def web_rel(from_uri: str, to_uri: str) -> str:
-    """A relative URL between the pages of two source files, for links inside raw HTML
-    (MkDocs only rewrites Markdown links)."""
-    target, _, fragment = to_uri.partition("#")
-    path = posixpath.relpath(web_path(target) or ".", web_path(from_uri) or ".")
-    path = "./" if path == "." else path + "/"
-    return path + (f"#{fragment}" if fragment else "")
-
-
-def asset_rel(from_uri: str, asset_uri: str) -> str:
-    """A relative URL from a page to a file that is not a page (an image, a download)."""
-    return posixpath.relpath(asset_uri, web_path(from_uri) or ".")
+def relative(here: str, target: str) -> str:
+    """A relative URL from the page at `here` to a page or a file (`target` may carry ?query or
+    #fragment), so that the site works under any base path and in a local preview."""
+    path, mark, rest = target, "", ""
+    for sep in "?#":
+        if sep in path:
+            path, tail = path.split(sep, 1)
+            mark, rest = sep, tail + rest if not mark else rest
+            break
+    if not path:
+        return target
+    rel = posixpath.relpath(path, here.rstrip("/") or ".")
+    if path.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + mark + rest

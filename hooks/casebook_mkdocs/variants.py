@@ -17,7 +17,9 @@ from pathlib import Path
 
 import opencc
 
-HANT_DIR = "zh-Hant"
+from casebook.render import urls
+
+HANT_DIR = urls.TRADITIONAL.rstrip("/")
 # mkdocs.yml's `extra.alternate` links point at these; every page gets them rewritten to
 # the same page in each script, so no page is left with them.
 SWITCH_HANS = "https://cb-switch.invalid/zh-Hans/"

@@ -1,0 +1,45 @@
+"""Build options, read in one typed place. Each may be set by an environment variable (the
+README lists them); nothing else in the casebook reads the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+SHARD_PAGES = 2000  # Pagefind holds ~0.25 MB per page while indexing; shards keep memory flat
+
+
+class OptionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    preview: bool = False  # CASEBOOK_PREVIEW=1: Simplified pages only, no search index
+    search_shard_pages: int = SHARD_PAGES  # CASEBOOK_SEARCH_SHARD_PAGES
+    site_url: str = ""  # CASEBOOK_SITE_URL: the published address, instead of data/site.yml's
+    repo_url: str = ""  # CASEBOOK_REPO_URL: the repository for edit links
+
+    ENV: ClassVar[dict[str, str]] = {
+        "preview": "CASEBOOK_PREVIEW",
+        "search_shard_pages": "CASEBOOK_SEARCH_SHARD_PAGES",
+        "site_url": "CASEBOOK_SITE_URL",
+        "repo_url": "CASEBOOK_REPO_URL",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> BuildOptions:
+        shard = env.get(cls.ENV["search_shard_pages"], "").strip()
+        if shard and (not shard.isdigit() or int(shard) < 1):
+            raise OptionError(f"{cls.ENV['search_shard_pages']} 应为正整数，现在是“{shard}”")
+        return cls(
+            preview=env.get(cls.ENV["preview"], "") == "1",
+            search_shard_pages=int(shard) if shard else SHARD_PAGES,
+            site_url=env.get(cls.ENV["site_url"], "").strip(),
+            repo_url=env.get(cls.ENV["repo_url"], "").strip(),
+        )
+
+    def site_overrides(self) -> dict[str, str]:
+        """The deployment's overrides in the form `SiteInfo.with_env` reads."""
+        return {self.ENV["site_url"]: self.site_url, self.ENV["repo_url"]: self.repo_url}

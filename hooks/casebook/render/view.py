@@ -1,0 +1,257 @@
+"""What the templates ask of a casebook beyond its plain objects: labels, orders, groups and
+counts, computed in Python so that templates only lay them out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..citation import case_citation, source_citation
+from ..dates import date_zh
+from ..images import Rendition
+from ..model import Case, Casebook, Collection, Media, Place, SourceRef
+from . import urls
+
+Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
+
+# Section ids are fixed ASCII so that a trainer's link to #practice survives any chat app.
+SECTIONS = (
+    ("background", "背景"),
+    ("practice", "做法"),
+    ("results", "成效"),
+    ("insights", "启示"),
+)
+FACETS = (
+    ("pillar", "框架"),
+    ("district", "地区"),
+    ("theme", "主题"),
+    ("policy", "政策"),
+    ("year", "年份"),
+)
+CHARTS = (("pillar", "按框架"), ("district", "按地区"), ("year", "按年份"))
+FIGURE_CASES = 200  # 数说 lists the key figures of the newest cases; the open data holds them all
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    id: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    legend: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    value: str
+    label: str
+    count: int
+    y: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    heading: str
+    title: str
+    rows: tuple[ChartRow, ...]
+    bar_height: int = 28
+    label_width: int = 150
+    width: int = 480
+
+    @property
+    def height(self) -> int:
+        return self.bar_height * len(self.rows) + 8
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """A heading on a district's page and the cases under it (None: a heading only)."""
+
+    level: int
+    id: str
+    title: str
+    cases: Sequence[Case] | None
+    note: str = ""
+
+
+@dataclass
+class View:
+    book: Casebook
+    SECTIONS = SECTIONS
+
+    # -- single cases -------------------------------------------------------------------
+    def case_url(self, case: Case) -> str:
+        return self.book.site.page_url(urls.case(case.id))
+
+    def place_label(self, case: Case) -> str:
+        return "".join(p.name for p in self.book.place_chain(case) if p.level != "city")
+
+    def pillar_labels(self, case: Case, sep: str = "、") -> str:
+        return sep.join(self.book.pillars[p].label for p in case.pillars)
+
+    def year_label(self, case: Case) -> str:
+        year = self.book.year(case)
+        return f"{year}年" if year else ""
+
+    def when(self, case: Case) -> str:
+        if case.period_start:
+            return date_zh(case.period_start) + ("—" + date_zh(case.period_end) if case.period_end else "起")
+        return f"{self.year_label(case)}见报" if self.book.year(case) else ""
+
+    def search_meta(self, case: Case) -> str:
+        place = "".join(p.name for p in self.book.place_chain(case) if p.level != "city")
+        return f"place:{place}, pillar:{self.pillar_labels(case)}".replace("，", " ")
+
+    def citation(self, ref: SourceRef) -> str:
+        return source_citation(self.book.sources[ref.ref], ref)
+
+    def case_citation(self, case: Case) -> str:
+        return case_citation(self.book.site, case, self.case_url(case))
+
+    @staticmethod
+    def main_size(sizes: list[Rendition]) -> Rendition:
+        return next((r for r in sizes if r.width >= 960), sizes[-1])
+
+    @staticmethod
+    def srcset(case: Case, m: Media, sizes: list[Rendition], ext: str, here: str) -> str:
+        return ", ".join(
+            f"{urls.relative(here, urls.case_photo(case.id, m.file, r.width, ext))} {r.width}w" for r in sizes
+        )
+
+    # -- lists of cases -------------------------------------------------------------------
+    def newest_first(self, cases: Sequence[Case], limit: int = 0) -> Sequence[Case]:
+        """The newest `limit` (0: all) of cases, newest first; a short list keeps its order."""
+        if limit and len(cases) <= limit:
+            return cases
+        rank = self.book.newest_rank
+        ordered = sorted(cases, key=lambda c: rank[c.id])
+        return ordered[:limit] if limit else ordered
+
+    def facet_values(self, case: Case) -> dict[str, list[str]]:
+        year = self.book.year(case)
+        return {
+            "pillar": list(case.pillars),
+            "district": [case.place.district],
+            "theme": list(case.themes),
+            "policy": list(case.policies),
+            "year": [str(year)] if year else [],
+        }
+
+    def _labels(self) -> dict[str, Callable[[str], str]]:
+        book = self.book
+        return {
+            "pillar": lambda v: book.pillars[v].label,
+            "district": lambda v: book.places.by_id[v].name,
+            "theme": lambda v: book.themes[v].name,
+            "policy": lambda v: book.policies[v].name,
+            "year": lambda v: f"{v}年",
+        }
+
+    def _order(self, facet: str, counts: Counter[str]) -> list[str]:
+        """Values in the order a reader expects: the framework's own order, places as listed,
+        years newest first."""
+        book = self.book
+        if facet == "pillar":
+            return [p.id for p in book.framework.pillars if p.id in counts]
+        if facet == "district":
+            return [p.id for p in book.places.of_level("district") if p.id in counts]
+        if facet == "year":
+            return sorted(counts, reverse=True)
+        source: Iterable[str] = book.themes if facet == "theme" else book.policies
+        return [k for k in source if k in counts]
+
+    def _counts(self, facet: str) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for case in self.book.cases.values():
+            counts.update(self.facet_values(case)[facet])
+        return counts
+
+    def facets(self) -> list[Facet]:
+        out = []
+        labels = self._labels()
+        for key, legend in FACETS:
+            counts = self._counts(key)
+            if counts:
+                values = tuple(FacetValue(v, labels[key](v), counts[v]) for v in self._order(key, counts))
+                out.append(Facet(key, legend, values))
+        return out
+
+    def charts(self) -> list[Chart]:
+        labels = self._labels()
+        out = []
+        for key, heading in CHARTS:
+            counts = self._counts(key)
+            top = max(counts.values(), default=1)
+            span = Chart.width - Chart.label_width - 40
+            rows = tuple(
+                ChartRow(v, labels[key](v), counts[v], i * Chart.bar_height + 4, max(2, round(span * counts[v] / top)))
+                for i, v in enumerate(self._order(key, counts))
+            )
+            out.append(Chart(key, heading, f"案例数，{heading}", rows))
+        return out
+
+    def figure_cases(self) -> list[Case]:
+        return sorted(self.book.newest[:FIGURE_CASES], key=lambda c: (c.title, c.id))
+
+    # -- places -----------------------------------------------------------------------------
+    def descendants(self, district: Place) -> list[Place]:
+        out = []
+        for p in self.book.places.children(district):
+            out.append(p)
+            out.extend(self.book.places.children(p))
+        return out
+
+    def place_groups(self, district: Place) -> list[PlaceGroup]:
+        """A district's page: each street with its communities, communities directly under the
+        district, and the cases filed under the district alone."""
+        book = self.book
+        placed: set[str] = set()
+        out: list[PlaceGroup] = []
+
+        def take(cases: Iterable[Case]) -> list[Case]:
+            group = [c for c in cases if c.id not in placed]
+            placed.update(c.id for c in group)
+            return group
+
+        for child in book.places.children(district):
+            if child.level == "street":
+                out.append(PlaceGroup(2, child.id, child.name, None))
+                for com in book.places.children(child):
+                    out.append(PlaceGroup(3, com.id, com.name, take(book.by_place.get(com.id, []))))
+                rest = take(book.by_place.get(child.id, []))
+                if rest:
+                    out.append(PlaceGroup(3, f"{child.id}-all", f"{child.name}（全街道）", rest))
+            else:
+                out.append(PlaceGroup(2, child.id, child.name, take(book.by_place.get(child.id, []))))
+        rest = take(book.by_place.get(district.id, []))
+        if rest:
+            out.append(PlaceGroup(2, "district-wide", "全区", rest, "在全区范围开展、未限定到某个街道或社区的案例。"))
+        return out
+
+    # -- home page and collections ------------------------------------------------------------
+    def stats(self) -> list[tuple[int, str, str]]:
+        cases = self.book.cases.values()
+        return [
+            (len(self.book.cases), "个案例", urls.CASES),
+            (len(self.book.framework.pillars), "个框架部分", urls.FRAMEWORK),
+            (len({c.place.district for c in cases}), "个区", urls.PLACES),
+            (len({c.place.community for c in cases if c.place.community}), "个社区", urls.PLACES),
+            (len(self.book.policies), "项政策与工程", urls.POLICIES),
+        ]
+
+    @staticmethod
+    def collection_facts(c: Collection) -> str:
+        bits = [f"{len(c.items)} 个案例"]
+        if c.audience:
+            bits.append(f"适用对象：{c.audience}")
+        if c.hours:
+            bits.append(f"建议课时：{c.hours:g} 小时")
+        return " · ".join(bits)

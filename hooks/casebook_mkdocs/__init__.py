@@ -1,0 +1,1 @@
+"""The MkDocs adapter for the casebook core: translates MkDocs' events into calls on the core."""

@@ -1,0 +1,176 @@
+"""One MkDocs build of a casebook: the state of the build in one object, created in on_config."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from casebook.diagnostics import format_text
+from casebook.loader import Project, load
+from casebook.model import Casebook
+from casebook.options import BuildOptions, OptionError
+from casebook.preview import PreviewMemory
+from casebook.publish import check_site
+from casebook.qr import QrBatch
+from casebook.render.templates import Templates
+from casebook.search import IndexRun, SearchIndexError
+from casebook.site import SitePages, files, photos, qr_codes
+
+from .pages import CoreFile, CorePage, src_uri
+from .variants import TraditionalVariant
+
+log = logging.getLogger("mkdocs.hooks.casebook")
+
+# A preview server rebuilds in the same process after every save, and each rebuild loads this
+# adapter's hook anew: what must outlive one build (the fingerprints of written pages, converted
+# Markdown fields) is kept here, for the life of the process, and only in preview mode.
+_PREVIEW = PreviewMemory()
+
+
+class CasebookBuild:
+    def __init__(self, config: MkDocsConfig) -> None:
+        try:
+            self.options = BuildOptions.from_env(os.environ)
+        except OptionError as exc:
+            raise PluginError(str(exc)) from exc
+        self.config = config
+        self.project = Project(Path(config.config_file_path).parent)
+        result = load(self.project)
+        for d in result.diagnostics:
+            if d.severity == "warning":
+                log.warning(d.text())
+        if not result.ok or result.casebook is None:
+            # MkDocs' logger hides a message it has printed before: a preview that fails twice
+            # must still say why, so the reason travels in the error itself.
+            raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
+        book: Casebook = result.casebook
+        book.site = book.site.with_env(self.options.site_overrides())
+        self.book = book
+        # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
+        if not config.site_url:
+            config.site_url = book.site.url
+        # The QR codes are known now: a second process draws them while pages are listed and rendered.
+        self.qr: QrBatch | None = QrBatch([url for _, url in qr_codes(book)], self.project.root / ".cache" / "qr")
+        self.qr.start()
+        self.search: IndexRun | None = None
+        self.variant: TraditionalVariant | None = None
+        self.site: SitePages | None = None
+        log.info("casebook: %d 个案例已通过检查", len(book.cases))
+
+    @property
+    def preview(self) -> bool:
+        return self.options.preview
+
+    def files(self, files_: Files) -> Files:
+        config, cache = self.config, self.project.root / ".cache"
+        sizes = photos(self.book, self.project.cases_dir, cache / "images")
+        templates = Templates(_PREVIEW.fields) if self.preview else Templates()
+        self.site = SitePages(self.book, templates, sizes)
+        if self.preview:
+            # Hand-written pages may hold generated blocks: always rewrite them (there are few).
+            for file in files_.documentation_pages():
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+        for page in self.site.all():
+            file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            _add(files_, file)
+            rendered = None
+            if self.preview:
+                rendered = page.render()
+                file.modified = _PREVIEW.changed(config.site_dir, page.path, rendered.html)
+            CorePage(page, file, config, rendered)
+        for item in files(self.site, self.project.schema_dir):
+            _add(files_, File.generated(config, item.path, content=item.content))
+        assert self.qr is not None
+        for path, url in qr_codes(self.book):
+            _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))
+        return files_
+
+    def page_markdown(self, markdown: str, page: Page) -> str:
+        if isinstance(page, CorePage):
+            return markdown
+        assert self.site is not None
+        src = page.file.src_uri
+        filled, problems = self.site.fill_blocks(markdown, page.url, f"docs/{src}")
+        if problems:
+            raise PluginError(format_text(problems))
+        docs = Path(self.config.docs_dir).relative_to(self.project.root) / src
+        page.edit_url = self.book.site.edit_url(docs.as_posix()) or None
+        return filled
+
+    def env(self, env: object, files_: Files) -> None:
+        # Every value the theme prints is escaped unless it is Markup (the pages' HTML): a title
+        # or a description from a record can never become markup on any page.
+        env.autoescape = True  # type: ignore[attr-defined]
+        if self.qr is not None:
+            self.qr.wait()  # MkDocs copies the files next
+        if self.preview:
+            return
+        # Every page's article is rendered by now and none is written yet: hand the articles to
+        # Pagefind, which indexes them on the other core while MkDocs writes the pages.
+        self.search = IndexRun(self.options.search_shard_pages)
+        try:
+            for file in files_.documentation_pages():
+                page = file.page
+                if page is not None and page.content is not None:
+                    self.search.add(file.dest_uri, page.title or "", str(page.content))
+            self.search.start()
+        except (OSError, SearchIndexError) as exc:
+            self.search.close()
+            raise PluginError(f"搜索索引无法开始：{exc}") from exc
+        # The site folder has been cleaned by now: the Traditional copy takes each page as soon
+        # as it is rendered.
+        self.variant = TraditionalVariant(Path(self.config.site_dir), self.book.site.url)
+
+    def post_page(self, output: str, page: Page) -> str:
+        if isinstance(page, CorePage):
+            page.content = None  # written out: thousands of pages need not stay in memory
+        if self.variant is None:
+            # A preview: the page says so, and the scripts hide what a preview does not build.
+            return output.replace("<html ", "<html data-cb-preview ", 1)
+        simplified, _traditional = self.variant.page(output, page.file.dest_uri)
+        return simplified
+
+    def post_build(self) -> None:
+        site_dir = Path(self.config.site_dir)
+        if self.preview:
+            problems = check_site(self.book, site_dir, complete=False)
+            if problems:
+                raise PluginError("站点不完整：\n" + "\n".join(problems))
+            log.info("casebook: 预览模式：只有简体页面，没有搜索索引（完整站点用 make build）")
+            return
+        assert self.variant is not None and self.search is not None
+        self.variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
+        try:
+            shards = self.search.finish(site_dir)
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
+        log.info("casebook: 繁体版 %d 页，搜索索引 %d 页（%d 个分片）", self.variant.pages, self.search.count, shards)
+        problems = check_site(self.book, site_dir)
+        if problems:
+            raise PluginError("站点不完整：\n" + "\n".join(problems))
+
+    def close(self) -> None:
+        """Nothing may outlive a failed build: no Pagefind process, no temporary folder, no worker."""
+        _PREVIEW.forget(self.config.site_dir)
+        if self.search is not None:
+            self.search.close()
+        if self.qr is not None:
+            self.qr.close()
+
+
+def page_content(html: str) -> Markup:
+    """A hand-written page's HTML, from Markdown whose raw HTML only the maintainers write."""
+    return Markup(html)
+
+
+def _add(files_: Files, file: File) -> None:
+    if files_.get_file_from_path(file.src_uri) is not None:
+        raise PluginError(f"docs/{file.src_uri} 与生成的文件重名：生成的内容不能写在 docs/ 里，请删除这个文件。")
+    files_.append(file)
