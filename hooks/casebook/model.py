@@ -6,11 +6,40 @@ their constructors trust the shapes they are given.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
-QUALIFIER_MEANING = {"余": "多于", "多": "多于", "逾": "多于", "约": "大约", "近": "接近但不足"}
+from . import dates
+
+
+def case_path(case_id: str) -> str:
+    """A case's permanent web path, relative to the site root: the id is the URL (/cases/<id>/)."""
+    return f"cases/{case_id}/"
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A word that keeps a figure honest: 180余次 is more than 180, not 180."""
+
+    word: str
+    before: bool  # written before the number (约20人) or after it (180余次)
+    meaning: str  # spelt out for readers, before the number: 多于 180次
+
+
+# Every qualifier the case schema allows (a test keeps the two lists equal), with its placement
+# and meaning in one row: pages and exports read this table, never a copy of it.
+QUALIFIERS: Mapping[str, Qualifier] = {
+    q.word: q
+    for q in (
+        Qualifier("余", before=False, meaning="多于"),
+        Qualifier("多", before=False, meaning="多于"),
+        Qualifier("逾", before=True, meaning="多于"),
+        Qualifier("约", before=True, meaning="大约"),
+        Qualifier("近", before=True, meaning="接近但不足"),
+    )
+}
 
 
 # -- reference data --------------------------------------------------------------------
@@ -244,6 +273,11 @@ class SiteInfo:
     def page_url(self, web_path: str) -> str:
         return self.url + web_path
 
+    def case_url(self, case_id: str) -> str:
+        """The permanent address of a case: its page, its QR code, its citation, the feed and the
+        open data all use this one."""
+        return self.page_url(case_path(case_id))
+
     def edit_url(self, path: str) -> str:
         return f"{self.repo_url}/edit/{self.branch}/{path}" if self.repo_url else ""
 
@@ -296,9 +330,14 @@ class Figure:
         return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
     @property
+    def qualifier_before(self) -> bool:
+        """约20人, but 180余次: some qualifiers stand before the number (see QUALIFIERS)."""
+        return bool(self.qualifier) and QUALIFIERS[self.qualifier].before
+
+    @property
     def display(self) -> str:
         """The figure as the source wrote it: 180余次, 约20人, 近30个."""
-        if self.qualifier in ("约", "近", "逾"):
+        if self.qualifier_before:
             return f"{self.qualifier}{self.number}{self.unit}"
         return f"{self.number}{self.qualifier}{self.unit}"
 
@@ -307,7 +346,7 @@ class Figure:
         """The qualifier spelt out, so nobody reads 180余次 as exactly 180."""
         if not self.qualifier:
             return ""
-        return f"{QUALIFIER_MEANING[self.qualifier]} {self.number}{self.unit}"
+        return f"{QUALIFIERS[self.qualifier].meaning} {self.number}{self.unit}"
 
 
 @dataclass(frozen=True)
@@ -376,6 +415,38 @@ class Case:
     teaching: Teaching = field(default_factory=Teaching)
     aliases: tuple[str, ...] = ()
     updated: str = ""
+    # Every other property of the record, as written: a field added to the schema alone reaches
+    # the open data through here (exports.py) without an edit to this class.
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    # The record's keys that build() maps to the fields above; any other key goes to `extra`.
+    MAPPED_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "title",
+            "summary",
+            "pillars",
+            "policies",
+            "place",
+            "themes",
+            "background",
+            "practice",
+            "results",
+            "insights",
+            "sources",
+            "added",
+            "updated",
+            "period",
+            "keywords",
+            "figures",
+            "quotes",
+            "people",
+            "media",
+            "related",
+            "teaching",
+            "aliases",
+        }
+    )
 
     @classmethod
     def build(cls, raw: dict[str, Any], path: str) -> Case:
@@ -426,6 +497,7 @@ class Case:
                 tuple(teaching.get("points", ())),
             ),
             aliases=tuple(raw.get("aliases", ())),
+            extra={k: v for k, v in raw.items() if k not in cls.MAPPED_KEYS},
         )
 
     @property
@@ -446,6 +518,9 @@ class Casebook:
     site: SiteInfo
     collections: dict[str, Collection] = field(default_factory=dict)
     schema_version: str = "0"
+    # The project's JSON Schemas by name ("case", "sources", ...), as the loader read them: the
+    # exports take their fields from "case". Empty when the loader has not handed them over.
+    schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def cases_by_title(self) -> list[Case]:
@@ -503,7 +578,7 @@ class Casebook:
     def year(self, case: Case) -> int | None:
         """The year a case is filed under: when it started, else the year of its first source."""
         if case.period_start:
-            return int(case.period_start[:4])
+            return dates.year(case.period_start)
         for ref in case.sources:
             year = self.sources[ref.ref].year
             if year:
