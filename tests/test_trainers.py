@@ -55,11 +55,13 @@ def test_qr_code_decodes_to_the_permanent_url(site: Path) -> None:
 def test_qr_codes_are_cached_by_url(tmp_path: Path) -> None:
     from casebook.qr import qr_png
 
-    first = qr_png("https://example.test/cases/a/", tmp_path)
-    cached = list(tmp_path.glob("*.png"))
-    assert len(cached) == 1
-    cached[0].write_bytes(b"marker")  # a second call must read the cache, not redraw
-    assert qr_png("https://example.test/cases/a/", tmp_path) == b"marker"
+    digests = tmp_path / "digests.json"  # this machine's record of what it drew
+    first = qr_png("https://example.test/cases/a/", tmp_path / "qr", digests)
+    cached = list((tmp_path / "qr").glob("*.png"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    # A file this machine did not draw (committed to the repository, say) is never published.
+    cached[0].write_bytes(b"marker")
+    assert qr_png("https://example.test/cases/a/", tmp_path / "qr", digests) == first
     assert first.startswith(b"\x89PNG")
 
 

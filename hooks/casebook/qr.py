@@ -1,19 +1,53 @@
-"""QR codes of permanent URLs, drawn once per URL and kept in a cache folder."""
+"""QR codes of permanent URLs, drawn once per URL and kept in a cache folder.
+
+The cache folder lives in the repository (`.cache/qr`, git-ignored), where a pull request can
+put files too: a committed `<hash>.png` would otherwise be published as a case's code, pointing
+anywhere. So a cached file is used only when its bytes hash to what this machine drew under that
+name, as recorded in a digest file outside the repository (`~/.cache/casebook/qr-digests.json`),
+where no pull request writes; anything else is drawn again over it. A committed file, a file from
+another machine or a symlink is thus harmless: at worst it costs a redraw.
+
+Why not check the picture itself: decoding a cached PNG is cheap, but the module grid to compare
+it with costs most of what drawing does (Reed-Solomon in pure Python): at 1,000 codes the grid
+check took 2.8 s against 5-7 s to draw them, the digest check 40-70 ms (`python -m bench.qr_cache`).
+
+The cache folder and the `.cache` folder holding it must be real folders: a symlink in their
+place is removed (never followed, its target left alone) and a folder made instead, so that
+nothing is written outside the repository through it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import multiprocessing
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+# Part of every cache key: change it when the drawing changes, and every code is drawn anew.
+DRAWING = "qrcode ecc=M box=6 border=2 mask=4 png"
+# A code of a long URL is ~1 KB; anything much larger in the cache is not ours.
+MAX_PNG_BYTES = 64 * 1024
+
 
 def cache_path(url: str, cache_dir: Path) -> Path:
-    return cache_dir / f"{hashlib.sha256(url.encode('utf-8')).hexdigest()[:32]}.png"
+    key = hashlib.sha256(f"{DRAWING}\n{url}".encode()).hexdigest()[:32]
+    return cache_dir / f"{key}.png"
+
+
+def default_digests() -> Path:
+    """Where this machine records what it drew: the user's cache, outside every repository."""
+    return Path.home() / ".cache" / "casebook" / "qr-digests.json"
 
 
 def draw(url: str) -> bytes:
@@ -28,40 +62,142 @@ def draw(url: str) -> bytes:
     return buffer.getvalue()
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- the cache folder ---------------------------------------------------------------------
+def own_dir(path: Path) -> None:
+    """Make `path` a real folder. A symlink (or a file) in its place is removed, not followed:
+    a committed `.cache -> /somewhere` must not make the build write there."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        path.mkdir(parents=True)  # folders above are the caller's (the project root ...)
+        return
+    if stat.S_ISDIR(mode):
+        return
+    path.unlink()  # the link itself; what it points to is left alone
+    path.mkdir()
+
+
+def _own_cache_dir(cache_dir: Path) -> None:
+    # The project's `.cache` is checked too: photo renditions are written under it as well.
+    if cache_dir.parent.name == ".cache":
+        own_dir(cache_dir.parent)
+    own_dir(cache_dir)
+
+
+def _read_cached(path: Path) -> bytes | None:
+    """A cached file's bytes, if it is a small regular file; never through a symlink, and never
+    blocking on a FIFO or reading a device."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # missing, a symlink, unreadable
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PNG_BYTES:
+            return None
+        return f.read(MAX_PNG_BYTES + 1)
+
+
 def _store(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{multiprocessing.current_process().pid}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Write beside the target and rename over it: whatever was at `path` (a symlink, a forged
+    file) is replaced, never written through."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".qr-", suffix=".tmp")  # O_EXCL: a new file
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
-def qr_png(url: str, cache_dir: Path | None = None) -> bytes:
-    cached = cache_path(url, cache_dir) if cache_dir else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+# -- what this machine drew -------------------------------------------------------------
+def _load_digests(file: Path) -> dict[str, str]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _save_digests(file: Path, new: Mapping[str, str]) -> None:
+    """Add to the record. Without it (no writable home folder) the codes are merely drawn again
+    next time, so a failure here is not the build's."""
+    if not new:
+        return
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        merged = {**_load_digests(file), **new}
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".qr-digests-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(merged, f, sort_keys=True, separators=(",", ":"))
+            os.replace(tmp, file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def is_trusted(path: Path, digests: Mapping[str, str]) -> bool:
+    """True when the file at `path` holds exactly the bytes this machine drew under its name."""
+    expected = digests.get(path.name)
+    if expected is None:
+        return False
+    data = _read_cached(path)
+    return data is not None and _digest(data) == expected
+
+
+def qr_png(url: str, cache_dir: Path | None = None, digests: Path | None = None) -> bytes:
+    """The code of one URL, from the cache when the cache can be trusted."""
+    if cache_dir is None:
+        return draw(url)
+    _own_cache_dir(cache_dir)
+    digests = digests or default_digests()
+    path = cache_path(url, cache_dir)
+    data = _read_cached(path)
+    if data is not None and _load_digests(digests).get(path.name) == _digest(data):
+        return data
     data = draw(url)
-    if cached is not None:
-        _store(cached, data)
+    _store(path, data)
+    _save_digests(digests, {path.name: _digest(data)})
     return data
 
 
-def _draw_all(urls: list[str], cache_dir: Path) -> int:
+def _draw_all(urls: list[str], cache_dir: Path, digests: Path) -> int:
+    drawn: dict[str, str] = {}
     for url in urls:
-        _store(cache_path(url, cache_dir), draw(url))
+        path, data = cache_path(url, cache_dir), draw(url)
+        _store(path, data)
+        drawn[path.name] = _digest(data)
+    _save_digests(digests, drawn)
     return len(urls)
 
 
 class QrBatch:
     """The codes a build needs, drawn into the cache by a second process while the first one
     renders pages (a thousand codes are ~2.5 s of pure-Python work); `wait()` before the files
-    are copied."""
+    are copied. Cached codes are used only when trusted (see the module's docstring)."""
 
     # Below this, starting a process costs more than drawing the codes here.
     BACKGROUND_FROM = 50
 
-    def __init__(self, urls: list[str], cache_dir: Path) -> None:
+    def __init__(self, urls: list[str], cache_dir: Path, digests: Path | None = None) -> None:
         self.cache_dir = cache_dir
-        self.missing = [u for u in dict.fromkeys(urls) if not cache_path(u, cache_dir).is_file()]
+        self.digests = digests or default_digests()
+        _own_cache_dir(cache_dir)
+        known = _load_digests(self.digests)
+        self.missing = [u for u in dict.fromkeys(urls) if not is_trusted(cache_path(u, cache_dir), known)]
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[int] | None = None
 
@@ -70,11 +206,11 @@ class QrBatch:
 
     def start(self) -> None:
         if len(self.missing) < self.BACKGROUND_FROM:
-            _draw_all(self.missing, self.cache_dir)
+            _draw_all(self.missing, self.cache_dir, self.digests)
             return
         # fork: the child needs nothing but this module, and spawning would re-import the world.
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        self._job = self._pool.submit(_draw_all, self.missing, self.cache_dir)
+        self._job = self._pool.submit(_draw_all, self.missing, self.cache_dir, self.digests)
 
     def wait(self) -> int:
         """How many codes were drawn; raises what drawing raised."""
