@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from casebook.citation import case_citation
 from casebook.exports import FORMULA_START, ExportError, cases_csv, cases_json, csv_columns, plan
 from casebook.loader import Project, load
 from casebook.model import QUALIFIERS, Case, Casebook, Figure, case_path
@@ -219,6 +220,7 @@ def test_one_case_url(book: Casebook) -> None:
     assert url == f"{book.site.url}cases/{CASE}/"
     assert case_path(CASE) == urls.case(CASE)  # the renderer's path is the same rule
     assert _records(book)[CASE]["url"] == url
+    assert case_citation(book.site, book.cases[CASE]).endswith(f". {url}.")
 
 
 # -- formula injection ----------------------------------------------------------------------

@@ -21,6 +21,8 @@ def source_citation(source: Source, ref: SourceRef | None = None) -> str:
 ACCESS_DATE_BLANK = "[引用日期]"
 
 
-def case_citation(site: SiteInfo, case: Case, url: str) -> str:
-    """The case page as an online resource, [EB/OL]; the reader fills in the date of access."""
+def case_citation(site: SiteInfo, case: Case, url: str | None = None) -> str:
+    """The case page as an online resource, [EB/OL]; the reader fills in the date of access.
+    The address is the case's permanent one unless given."""
+    url = url or site.case_url(case.id)
     return f"{site.name}. {case.title}[EB/OL]. ({case.last_changed}){ACCESS_DATE_BLANK}. {url}."
