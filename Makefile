@@ -31,8 +31,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check hooks tests bench
 	$(BIN)/ruff format --check hooks tests bench
 
-test: $(STAMP)  ## lint, then the whole suite: core, strict build, and browser tests
+test: $(STAMP)  ## lint, layer contracts, then the whole suite: core, strict build, and browser tests
 	$(BIN)/ruff check hooks tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## the benchmark at N = 100, 1,000 and 5,000 (several minutes); writes bench/results.md

@@ -192,7 +192,7 @@ class SitePages:
     def redirects(self) -> list[GeneratedFile]:
         out = []
         for case in self.book.cases_by_title:
-            canonical = self.book.site.page_url(urls.case(case.id))
+            canonical = self.book.site.case_url(case.id)
             for alias in case.aliases:
                 html = self.templates.render(
                     "redirect.html", title=case.title, target=f"../{case.id}/", canonical=canonical
@@ -203,7 +203,7 @@ class SitePages:
 
 def qr_codes(book: Casebook) -> list[tuple[str, str]]:
     """(file, URL) of each case's QR code: the file to add to the site, the URL it encodes."""
-    return [(urls.case_qr(c.id), book.site.page_url(urls.case(c.id))) for c in book.cases_by_title]
+    return [(urls.case_qr(c.id), book.site.case_url(c.id)) for c in book.cases_by_title]
 
 
 def files(site: SitePages, schema_dir: Path) -> list[GeneratedFile]:

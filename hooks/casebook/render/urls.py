@@ -6,6 +6,8 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
+from ..model import case_path
+
 HOME = ""
 CASES = "cases/"
 FRAMEWORK = "framework/"
@@ -20,7 +22,7 @@ TRADITIONAL = "zh-Hant/"
 
 
 def case(case_id: str) -> str:
-    return f"cases/{case_id}/"
+    return case_path(case_id)  # the model knows a case's permanent address
 
 
 def pillar(pillar_id: str) -> str:

@@ -89,7 +89,7 @@ class View:
 
     # -- single cases -------------------------------------------------------------------
     def case_url(self, case: Case) -> str:
-        return self.book.site.page_url(urls.case(case.id))
+        return self.book.site.case_url(case.id)
 
     def place_label(self, case: Case) -> str:
         return "".join(p.name for p in self.book.place_chain(case) if p.level != "city")
