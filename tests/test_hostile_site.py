@@ -24,7 +24,7 @@ from .conftest import casebook, copy_project, mkdocs_build
 # attribute, the <title>, a <meta content> that would become a refresh, a Markdown link, an
 # entity, a template expression (the core and the theme both render with Jinja2).
 PAYLOADS = (
-    '</title><img src=x onerror=__pwned=1>',
+    "</title><img src=x onerror=__pwned=1>",
     '"><svg onload=__pwned=1>',
     "'><svg onload=__pwned=1>",
     '0;url=//e.invalid" http-equiv="refresh',
