@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from casebook.diagnostics import format_text
+from casebook.exports import ExportError
 from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
@@ -85,7 +86,11 @@ class CasebookBuild:
                 rendered = page.render()
                 file.modified = _PREVIEW.changed(config.site_dir, page.path, rendered.html)
             CorePage(page, file, config, rendered)
-        for item in files(self.site, self.project.schema_dir):
+        try:
+            generated = files(self.site, self.project.schema_dir)
+        except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
+            raise PluginError(f"开放数据无法生成：{exc}") from exc
+        for item in generated:
             _add(files_, File.generated(config, item.path, content=item.content))
         assert self.qr is not None
         for path, url in qr_codes(self.book):
