@@ -1,0 +1,72 @@
+"""The core serves another generator unchanged: with nothing but the `casebook` package (no
+MkDocs, no Material), the real records become a complete set of pages and files whose every
+internal link lands on one of them."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from casebook.loader import Project, load
+from casebook.site import SitePages, files, photos, qr_codes
+
+from .conftest import ROOT
+
+HAND_WRITTEN = {"", "about/", "contributing/"}  # docs/ pages, which the generator renders itself
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+            if name == "srcset" and value:
+                self.targets += [part.split()[0] for part in value.split(",")]
+
+
+def test_every_page_and_link_without_mkdocs() -> None:
+    book = load(Project(ROOT)).casebook
+    assert book is not None
+    site = SitePages(book, photo_sizes=photos(book, ROOT / "cases"))
+    pages = {p.path: p.render() for p in site.all()}
+    known = set(pages) | HAND_WRITTEN | {f.path for f in files(site, ROOT / "data" / "schema")}
+    known |= {path for path, _ in qr_codes(book)}
+    assert {f"cases/{c}/" for c in book.cases} <= set(pages)
+    broken, checked = [], 0
+    for here, page in pages.items():
+        assert page.title and page.html.strip(), here
+        parser = _Links()
+        parser.feed(page.html)
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site (an edit link) or a fragment of this page
+            resolved = posixpath.normpath(posixpath.join(here, parts.path))
+            resolved = "" if resolved == "." else resolved + ("/" if parts.path.endswith("/") else "")
+            checked += 1
+            if resolved not in known:
+                broken.append(f"{here} -> {target}")
+    assert checked > 300  # the pages link to each other, their photos and QR codes
+    assert broken == []
+
+
+def test_the_core_imports_no_site_generator() -> None:
+    """Importing every module of the core loads neither MkDocs nor Material (the import-linter
+    contract checks the source; this checks what a real import pulls in)."""
+    code = (
+        "import pkgutil, importlib, sys, casebook\n"
+        "for m in pkgutil.walk_packages(casebook.__path__, 'casebook.'):\n"
+        "    m.name.endswith('__main__') or importlib.import_module(m.name)\n"
+        "print(sorted({n.split('.')[0] for n in sys.modules} & {'mkdocs', 'material', 'casebook_mkdocs'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+    assert not re.search(r"md-|Material", (ROOT / "hooks/casebook/render/templates/macros.html").read_text())
