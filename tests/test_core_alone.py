@@ -54,7 +54,7 @@ def test_every_page_and_link_without_mkdocs() -> None:
             checked += 1
             if resolved not in known:
                 broken.append(f"{here} -> {target}")
-    assert checked > 300  # the pages link to each other, their photos and QR codes
+    assert checked > 150  # the pages link to each other, their photos and QR codes
     assert broken == []
 
 
