@@ -11,23 +11,14 @@ from pathlib import Path
 from . import __version__, fieldref, scaffold
 from .diagnostics import format_github, format_json, format_text, summary_line
 from .exports import cases_csv, cases_json
-from .loader import Project, load
-
-
-def find_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / "data" / "schema" / "case.schema.json").is_file():
-            return folder
-    return None
+from .loader import load
+from .project_root import NO_ROOT, locate
 
 
 def _validate(args: argparse.Namespace) -> int:
-    root = Path(args.root) if args.root else find_root(Path.cwd())
-    if root is None or not (root / "data" / "schema").is_dir():
-        print(
-            "错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。",
-            file=sys.stderr,
-        )
+    project = locate(args.root)
+    if project is None:
+        print(NO_ROOT, file=sys.stderr)
         return 2
     only = [Path(p) for p in args.paths] or None
     for p in only or []:
@@ -36,10 +27,11 @@ def _validate(args: argparse.Namespace) -> int:
             return 2
     if only:
         expanded: list[Path] = []
+        data_dir = project.data_dir.resolve()
         for p in only:
-            expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != (root / "data").resolve() else [p])
+            expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != data_dir else [p])
         only = expanded
-    result = load(Project(root), only)
+    result = load(project, only)
     if args.format == "json":
         print(format_json(result.diagnostics, result.files_checked))
     elif args.format == "github":
@@ -55,11 +47,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    root = Path(args.root) if args.root else find_root(Path.cwd())
-    if root is None:
-        print("错误: 找不到案例库（没有 data/schema/case.schema.json）。", file=sys.stderr)
+    project = locate(args.root)
+    if project is None:
+        print(NO_ROOT, file=sys.stderr)
         return 2
-    result = load(Project(root))
+    result = load(project)
     if not result.ok or result.casebook is None:
         print(format_text(result.diagnostics), file=sys.stderr)
         print("案例记录有错误，没有导出。先运行 casebook validate 修正。", file=sys.stderr)

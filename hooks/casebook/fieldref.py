@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .scaffold import NO_ROOT
+from .project_root import NO_ROOT, locate
 from .schemafields import Field, children, fields, load_schema
 from .template import example
 
@@ -158,13 +158,11 @@ def _update(path: Path, generated: str, *, write: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import find_root  # cli imports this module: import here, once both are loaded
-
-    root = Path(args.root) if args.root else find_root(Path.cwd())
-    if root is None:
+    project = locate(args.root)
+    if project is None:
         print(NO_ROOT, file=sys.stderr)
         return 2
-    generated = markdown(load_schema(root))
+    generated = markdown(load_schema(project.root))
     target = args.write or args.check
     if target:
         return _update(Path(target), generated, write=bool(args.write))

@@ -21,6 +21,7 @@ import yaml
 
 from . import placeholders, template
 from .diagnostics import field_path
+from .project_root import NO_ROOT, locate
 from .references import Vocabulary
 from .schemafields import load_schema
 from .yamlfile import load_file
@@ -28,7 +29,6 @@ from .yamlfile import load_file
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EXAMPLE_ID = "hongshan-jiexiao-qianshou"
 PLACE_LEVELS = (("district", "区"), ("street", "街道"), ("community", "社区"))
-NO_ROOT = "错误: 找不到案例库（没有 data/schema/case.schema.json）。请在项目文件夹里运行，或用 --root 指定。"
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _INVISIBLE_NAMES = {
     "\u200b": "零宽空格",
@@ -439,15 +439,13 @@ def create(root: Path, given: Answers, ask: Ask | None, today: str) -> tuple[Pat
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import find_root  # cli imports this module: import here, once both are loaded
-
-    root = Path(args.root) if args.root else find_root(Path.cwd())
-    if root is None or not (root / "data" / "schema" / "case.schema.json").is_file():
+    project = locate(args.root)
+    if project is None:
         print(NO_ROOT, file=sys.stderr)
         return 2
     ask = _terminal_ask if sys.stdin is not None and sys.stdin.isatty() else None
     try:
-        path, text = create(root, given_answers(args), ask, dt.date.today().isoformat())
+        path, text = create(project.root, given_answers(args), ask, dt.date.today().isoformat())
     except Refused as refusal:
         print(f"错误: {refusal}", file=sys.stderr)
         return 1
