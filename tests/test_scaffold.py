@@ -73,7 +73,7 @@ def test_new_file_lists_every_schema_field_in_order_under_its_description(projec
         at.append(number)
     assert at == sorted(at), "fields are not in the schema's order"
     for f in fields(schema):
-        for kid in children(schema, f):
+        for kid in children(f):
             assert re.search(rf"^[ #]*(- )?{kid.name}:", text, re.M), f"{kid.path} is missing"
             assert kid.description in text, f"{kid.path}: no comment from the schema"
 

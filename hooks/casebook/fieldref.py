@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .project_root import NO_ROOT, locate
-from .schemafields import Field, children, fields, load_schema
+from .schemafields import Field, SchemaError, children, fields, load_schema
 from .template import example
 
 START = "<!-- fieldref:start -->"
@@ -22,6 +22,7 @@ NOTICE = (
     "请勿手改：改了 schema 就重新生成。 -->"
 )
 _KIND_NAMES = {
+    "id": "id",
     "slug": "id",
     "markdown": "Markdown 文字，可分段",
     "date": "日期 YYYY-MM-DD",
@@ -102,7 +103,7 @@ def sections(schema: dict[str, Any]) -> list[tuple[Field | None, list[Field]]]:
     def walk(rows: list[Field]) -> None:
         for f in rows:
             if f.has_fields:
-                kids = children(schema, f)
+                kids = children(f)
                 out.append((f, kids))
                 walk(kids)
 
@@ -162,7 +163,11 @@ def run(args: argparse.Namespace) -> int:
     if project is None:
         print(NO_ROOT, file=sys.stderr)
         return 2
-    generated = markdown(load_schema(project.root))
+    try:
+        generated = markdown(load_schema(project.root))
+    except SchemaError as problem:
+        print(f"错误: {problem}", file=sys.stderr)
+        return 1
     target = args.write or args.check
     if target:
         return _update(Path(target), generated, write=bool(args.write))

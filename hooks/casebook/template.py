@@ -28,25 +28,26 @@ _TEXT_KINDS = ("string", "markdown")
 
 
 def render(schema: dict[str, Any], values: dict[str, Any]) -> str:
-    """The whole record: header, then each top-level field with its comment, one blank line apart."""
+    """The whole record: header, then each top-level field with its comment, one blank line apart.
+    schema is the case schema as schemafields.load_schema gives it, every `$ref` resolved."""
     lines = [HEADER, *INTRO]
     if schema.get("description"):
         lines.append(f"# {schema['description']}")
     for field in fields(schema):
-        lines += ["", *field_block(schema, field, values.get(field.name, MISSING), 0)]
+        lines += ["", *field_block(field, values.get(field.name, MISSING), 0)]
     return "\n".join(lines) + "\n"
 
 
-def field_block(schema: dict[str, Any], field: Field, value: Any, indent: int) -> list[str]:
+def field_block(field: Field, value: Any, indent: int) -> list[str]:
     """Comment and entry of one field; a missing field is a placeholder, [] or commented out."""
     if value is MISSING and not field.required:
         if field.kind == "array" and field.item_kind != "object":
-            return [comment(field, indent, []), *entry(schema, field, [], indent)]
-        shown = sample(schema, field)
-        return [comment(field, indent, shown), *commented(entry(schema, field, shown, indent), indent)]
+            return [comment(field, indent, []), *entry(field, [], indent)]
+        shown = sample(field)
+        return [comment(field, indent, shown), *commented(entry(field, shown, indent), indent)]
     if value is MISSING:
         value = placeholder(field)
-    return [comment(field, indent, value), *entry(schema, field, value, indent)]
+    return [comment(field, indent, value), *entry(field, value, indent)]
 
 
 def comment(field: Field, indent: int, value: Any) -> str:
@@ -76,11 +77,11 @@ def placeholder(field: Field) -> Any:
     return placeholder_text(field) if field.kind in _TEXT_KINDS else placeholders.MARKER
 
 
-def sample(schema: dict[str, Any], field: Field) -> Any:
+def sample(field: Field) -> Any:
     """What a commented-out field shows: every field of it, each still to be written, so that
     uncommenting it and forgetting to write fails validation (the comments give the examples)."""
     if field.has_fields:
-        item = {kid.name: sample(schema, kid) for kid in children(schema, field)}
+        item = {kid.name: sample(kid) for kid in children(field)}
         return [item] if field.kind == "array" else item
     if field.kind == "array":
         one = placeholder_text(field) if field.item_kind in _TEXT_KINDS else placeholders.MARKER
@@ -88,15 +89,15 @@ def sample(schema: dict[str, Any], field: Field) -> Any:
     return placeholder_text(field) if field.kind in _TEXT_KINDS else placeholders.MARKER
 
 
-def entry(schema: dict[str, Any], field: Field, value: Any, indent: int) -> list[str]:
+def entry(field: Field, value: Any, indent: int) -> list[str]:
     pad = " " * indent
     if field.kind == "markdown" and isinstance(value, str):
         return [f"{pad}{field.name}: |", *(f"{pad}  {line}" if line else "" for line in value.splitlines())]
     if isinstance(value, dict):
-        return [f"{pad}{field.name}:", *object_body(schema, children(schema, field), value, indent + 2)]
+        return [f"{pad}{field.name}:", *object_body(children(field), value, indent + 2)]
     if isinstance(value, list) and field.item_kind == "object" and value:
-        kids = children(schema, field)
-        return [f"{pad}{field.name}:", *(line for item in value for line in list_item(schema, kids, item, indent))]
+        kids = children(field)
+        return [f"{pad}{field.name}:", *(line for item in value for line in list_item(kids, item, indent))]
     if field.kind in _DATE_KINDS and isinstance(value, str) and not placeholders.is_placeholder(value):
         return [f"{pad}{field.name}: {json.dumps(value)}"]
     if isinstance(value, list) and not all(v == placeholders.MARKER or _FLOW_ITEM.match(str(v)) for v in value):
@@ -104,13 +105,13 @@ def entry(schema: dict[str, Any], field: Field, value: Any, indent: int) -> list
     return [f"{pad}{field.name}: {inline(value)}"]
 
 
-def object_body(schema: dict[str, Any], kids: list[Field], value: dict[str, Any], indent: int) -> list[str]:
-    return [line for kid in kids for line in field_block(schema, kid, value.get(kid.name, MISSING), indent)]
+def object_body(kids: list[Field], value: dict[str, Any], indent: int) -> list[str]:
+    return [line for kid in kids for line in field_block(kid, value.get(kid.name, MISSING), indent)]
 
 
-def list_item(schema: dict[str, Any], kids: list[Field], item: dict[str, Any], indent: int) -> list[str]:
+def list_item(kids: list[Field], item: dict[str, Any], indent: int) -> list[str]:
     """One `- ` item of a list of objects: the dash goes on its first key that is not commented out."""
-    body = object_body(schema, kids, item, indent + 4)
+    body = object_body(kids, item, indent + 4)
     first = next(i for i, line in enumerate(body) if not line.lstrip().startswith("#"))
     head = [line[2:] for line in body[:first]]
     dashed = body[first][: indent + 2] + "- " + body[first][indent + 4 :]
