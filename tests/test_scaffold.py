@@ -200,6 +200,26 @@ def test_refuses_ids_that_are_not_in_data(project: Path, args: tuple[str, ...], 
         assert word in run.err, run.err
 
 
+def test_id_and_title_rules_come_from_the_schema(project: Path) -> None:
+    """Change the schema alone: `casebook new` refuses by the new pattern, lengths and reserved names."""
+    path = project / "data" / "schema" / "case.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"]["id"]["maxLength"] = 12
+    schema["properties"]["title"]["minLength"] = 6
+    schema["properties"]["id"]["not"] = {"enum": ["baoliu"]}
+    schema["properties"]["id"]["x-hint"] = schema["properties"]["id"]["x-reserved-hint"] = "这个名字留给网站自己用。"
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    assert "2 至 12 个字符" in refused(project, "--id", "hongshan-ceshi").err
+    assert "6 至 60 个字" in refused(project, "--id", "ceshi", "--title", "五个字标题").err
+    assert "这个名字留给网站自己用。" in refused(project, "--id", "baoliu").err
+    assert new("--id", "ceshi", "--title", "六个字的标题", cwd=project).code == 0
+
+
+def test_unreadable_reference_data_is_refused(project: Path) -> None:
+    (project / "data" / "themes.yml").write_text("themes: [\n", encoding="utf-8")
+    assert "data/themes.yml" in refused(project, "--id", NEW_ID).err
+
+
 def test_a_street_or_community_names_its_district(project: Path) -> None:
     assert new("--id", NEW_ID, "--community", "guangxia", cwd=project).code == 0
     data = yaml.safe_load(record(project).read_text(encoding="utf-8"))

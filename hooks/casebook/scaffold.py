@@ -12,23 +12,25 @@ import datetime as dt
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
 
 from . import placeholders, template
 from .diagnostics import field_path
+from .loader import Project, _Loader
 from .project_root import NO_ROOT, locate
 from .references import Vocabulary
-from .schemafields import load_schema
-from .yamlfile import load_file
+from .schemafields import Field, SchemaError, definition, field_named, load_schema
+from .yamlfile import YamlDocument
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EXAMPLE_ID = "hongshan-jiexiao-qianshou"
-PLACE_LEVELS = (("district", "区"), ("street", "街道"), ("community", "社区"))
+# The reference data a new record names, as data/<name>.yml.
+REFERENCE_FILES = ("framework", "themes", "sources", "places")
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _INVISIBLE_NAMES = {
     "\u200b": "零宽空格",
@@ -48,6 +50,23 @@ class Refused(Exception):
     """A value that cannot be used; the message tells the editor why, in Chinese."""
 
 
+# -- the schema's rules for a value --------------------------------------------------------
+
+
+def failed(rule: Field, value: str) -> list[str]:
+    """The keywords of the field's schema (pattern, minLength, not ...) that value fails: the
+    rule `casebook validate` applies, resolved from the schema, never copied here."""
+    return [str(error.validator) for error in Draft202012Validator(rule.schema).iter_errors(value)]
+
+
+def length_words(rule: Field, unit: str) -> str:
+    """The schema's length bounds of a field in words, e.g. "4 至 60 个字"."""
+    low, high = rule.schema.get("minLength"), rule.schema.get("maxLength")
+    if low is not None and high is not None:
+        return f"{low} 至 {high} 个{unit}"
+    return f"至少 {low} 个{unit}" if low is not None else f"最多 {high} 个{unit}" if high is not None else ""
+
+
 # -- the id ------------------------------------------------------------------------------
 
 
@@ -56,8 +75,10 @@ def _invisible(char: str) -> bool:
     return category in ("Cf", "Cc", "Zl", "Zp") or (category == "Zs" and char != " ")
 
 
-def slug_problem(value: str, what: str = "id") -> str:
-    """Why value is not a valid id, in words an editor can act on; "" when it is valid."""
+def slug_problem(rule: Field, shape: Field, value: str, what: str = "id") -> str:
+    """Why value cannot be the id `rule` describes, in words an editor can act on; "" when it can.
+    shape is the schema's slug, the form every id has. The usual slips (invisible or full-width
+    characters, spaces, Chinese, capitals) are named first; then what the schema refuses."""
     if not value:
         return f"{what} 不能为空。"
     hidden = next((c for c in value if _invisible(c)), "")
@@ -72,37 +93,38 @@ def slug_problem(value: str, what: str = "id") -> str:
     wide = next((c for c in value if unicodedata.east_asian_width(c) == "F"), "")
     if wide:
         half = unicodedata.normalize("NFKC", value).lower()
-        tip = f"，应为 {half}" if SLUG.match(half) else ""
+        tip = f"，应为 {half}" if not failed(rule, half) else ""
         return f"{what} 里有全角字符“{wide}”：请切换到半角（英文）输入法重新输入{tip}。"
     other = next((c for c in value if ord(c) > 127), "")
     if other:
         return f"{what} 要用汉语拼音（小写英文字母），不能有汉字或“{other}”这样的符号，例如 {EXAMPLE_ID}。"
-    if not SLUG.match(value) and SLUG.match(value.lower()):
-        return f"{what} 只能用小写字母：请写 {value.lower()}。"
-    if not SLUG.match(value):
+    problems = failed(rule, value)
+    if not problems:
+        return ""
+    if "pattern" in failed(shape, value):
+        if "pattern" not in failed(shape, value.lower()):
+            return f"{what} 只能用小写字母：请写 {value.lower()}。"
         return (
             f"{what}“{value}”的格式不对：只能用小写英文字母、数字和短横线，"
             f"短横线不能在开头、结尾或连着写两个，例如 {EXAMPLE_ID}。"
         )
-    if not 2 <= len(value) <= 64:
-        return f"{what} 要有 2 至 64 个字符，现在 {len(value)} 个。"
-    return ""
+    if "minLength" in problems or "maxLength" in problems:
+        return f"{what} 要有 {length_words(rule, '字符')}，现在 {len(value)} 个。"
+    # A well-formed slug the id rule still refuses: a name the site keeps for its own pages.
+    hint = rule.schema.get("x-reserved-hint") or rule.schema.get("x-hint") or ""
+    return f"“{value}”不能用作 {what}。{hint}".rstrip()
 
 
-def taken_ids(cases_dir: Path) -> dict[str, str]:
+def taken_ids(cases: dict[str, YamlDocument]) -> dict[str, str]:
     """Every id in use, as a case or as an old id (alias) of one, with who uses it."""
     taken: dict[str, str] = {}
-    for path in sorted(cases_dir.glob("*.yml")) if cases_dir.is_dir() else []:
-        display = f"cases/{path.name}"
-        taken.setdefault(path.stem, f"已有案例 {display}")
-        doc, _ = load_file(path, display)
-        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        if isinstance(data.get("id"), str):
-            taken.setdefault(data["id"], f"已有案例 {display}")
-        aliases = data.get("aliases")
-        for alias in aliases if isinstance(aliases, list) else []:
-            if isinstance(alias, str):
-                taken.setdefault(alias, f"{display} 改名前的旧 id（写在它的 aliases 中，旧网址会跳转到那个案例）")
+    for stem, doc in cases.items():
+        taken.setdefault(stem, f"已有案例 {doc.display}")
+        ident = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(ident, str):
+            taken.setdefault(ident, f"已有案例 {doc.display}")
+    for alias, stem in _Loader.alias_owner(cases).items():
+        taken.setdefault(alias, f"{cases[stem].display} 改名前的旧 id（写在它的 aliases 中，旧网址会跳转到那个案例）")
     return taken
 
 
@@ -126,46 +148,30 @@ class Reference:
         return shown + (" 等" if len(ids) > 30 else "")
 
 
-def _read(root: Path, name: str) -> dict[str, Any]:
-    path = root / "data" / f"{name}.yml"
-    doc, problems = load_file(path, f"data/{name}.yml") if path.is_file() else (None, [])
-    if doc is None or problems or not isinstance(doc.data, dict):
-        raise Refused(f"data/{name}.yml 缺失或有错误：请先运行 casebook validate 查看并改正。")
-    return doc.data
+def _unreadable(loader: _Loader, data: dict[str, YamlDocument | None]) -> list[str]:
+    """The reference files that are missing or could not be read as YAML: their ids are unknown.
+    A file that reads but breaks a schema rule still names its ids; validate reports the rest."""
+    broken = {d.file for d in loader.diagnostics if d.severity == "error" and d.code.startswith(("yaml.", "file."))}
+    return [
+        name
+        for name in REFERENCE_FILES
+        if data.get(name) is None or loader.project.display(loader.project.data_file(name)) in broken
+    ]
 
 
-def _entries(node: Any, key: str) -> list[dict[str, Any]]:
-    items = node.get(key) if isinstance(node, dict) else None
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)] if isinstance(items, list) else []
-
-
-def _places(places: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """(level, place, parent id) for every district, street and community."""
-    for city in _entries(places, "cities"):
-        for district in _entries(city, "districts"):
-            yield "district", district, city["id"]
-            for street in _entries(district, "streets"):
-                yield "street", street, district["id"]
-                yield from (("community", c, street["id"]) for c in _entries(street, "communities"))
-            yield from (("community", c, district["id"]) for c in _entries(district, "communities"))
-
-
-def load_reference(root: Path) -> Reference:
-    def vocab(what: str, where: str, items: list[dict[str, Any]], label: str) -> Vocabulary:
-        return Vocabulary(what, where, {i["id"]: str(i.get(label, i["id"])) for i in items})
-
-    ref = Reference(
-        {
-            "pillar": vocab("支柱", "data/framework.yml", _entries(_read(root, "framework"), "pillars"), "short"),
-            "theme": vocab("主题", "data/themes.yml", _entries(_read(root, "themes"), "themes"), "name"),
-            "source": vocab("来源", "data/sources.yml", _entries(_read(root, "sources"), "sources"), "title"),
-            **{k: Vocabulary(what, "data/places.yml") for k, what in PLACE_LEVELS},
-        }
-    )
-    for level, place, parent in _places(_read(root, "places")):
-        ref.vocab[level].names[place["id"]] = str(place.get("name", place["id"]))
-        ref.parent[place["id"]] = parent
-    return ref
+def load_project(project: Project) -> tuple[Reference, dict[str, str]]:
+    """The reference data and the ids in use, read by the loader as `casebook validate` reads
+    them (the records on every core when there are many)."""
+    loader = _Loader(project)
+    with loader.read_cases(project.case_files()) as reading:
+        data = loader.load_data()
+        cases = {path.stem: doc for path, doc, _ in reading if doc is not None}
+    unreadable = _unreadable(loader, data)
+    if unreadable:
+        files = "、".join(f"data/{name}.yml" for name in unreadable)
+        raise Refused(f"{files} 缺失或有错误：请先运行 casebook validate 查看并改正。")
+    reference = Reference(loader.vocabularies(data), loader.place_parents(data["places"]))
+    return reference, taken_ids(cases)
 
 
 # -- answers -----------------------------------------------------------------------------
@@ -185,11 +191,18 @@ class Answers:
 
 @dataclass
 class Context:
-    """Everything a check needs: the project's ids in use, its reference data, the title's bounds."""
+    """Everything a check needs: the project's ids in use, its reference data, and the case
+    schema's fields for the id and the title (their pattern and lengths)."""
 
     taken: dict[str, str]
     ref: Reference
-    title_length: tuple[int, int] = (4, 60)
+    id_rule: Field
+    slug_rule: Field
+    title_rule: Field
+
+    def words(self) -> dict[str, str]:
+        """What a question's prompt may name: {title_length}."""
+        return {"title_length": length_words(self.title_rule, "字")}
 
 
 def split(text: str) -> list[str]:
@@ -197,7 +210,7 @@ def split(text: str) -> list[str]:
 
 
 def check_id(ctx: Context, _: Answers, value: str) -> str:
-    problem = slug_problem(value)
+    problem = slug_problem(ctx.id_rule, ctx.slug_rule, value)
     if problem:
         return problem
     if value in ctx.taken:
@@ -206,9 +219,11 @@ def check_id(ctx: Context, _: Answers, value: str) -> str:
 
 
 def check_title(ctx: Context, _: Answers, value: str) -> str:
-    low, high = ctx.title_length
-    if not low <= len(value) <= high:
-        return f"标题要有 {low} 至 {high} 个字，现在 {len(value)} 个。"
+    problems = failed(ctx.title_rule, value)
+    if "minLength" in problems or "maxLength" in problems:
+        return f"标题要有 {length_words(ctx.title_rule, '字')}，现在 {len(value)} 个。"
+    if problems:
+        return f"标题“{value}”不能使用。{ctx.title_rule.schema.get('x-hint', '')}".rstrip()
     return ""
 
 
@@ -284,7 +299,7 @@ class Question:
 
 QUESTIONS = (
     Question("id", f"案例 id（小写拼音，用短横线连接，例如 {EXAMPLE_ID}）", check_id, skip=""),
-    Question("title", "案例标题（4 至 60 个字）", check_title),
+    Question("title", "案例标题（{title_length}）", check_title),
     Question("district", "区的 id", check_district, all_options("district")),
     Question("street", "街道的 id", check_street, street_options, skip="（来源未写街道就直接回车）"),
     Question("community", "社区的 id", check_community, community_options, skip="（来源未写社区就直接回车）"),
@@ -340,7 +355,7 @@ def _ask_until_good(ctx: Context, answers: Answers, q: Question, ask: Ask, optio
     if options:
         print(f"可选：{options}")
     while True:
-        reply = ask(f"{q.prompt}{q.skip}：")
+        reply = ask(f"{q.prompt.format_map(ctx.words())}{q.skip}：")
         values = split(reply) if q.many else [reply.strip()] if reply.strip() else []
         problem = _first_problem(ctx, answers, q, values)
         if not values and q.key == "id":
@@ -429,13 +444,13 @@ def given_answers(args: argparse.Namespace) -> Answers:
     )
 
 
-def create(root: Path, given: Answers, ask: Ask | None, today: str) -> tuple[Path, str]:
-    schema = load_schema(root)
-    title = schema["properties"]["title"]
-    ctx = Context(taken_ids(root / "cases"), load_reference(root), (title["minLength"], title["maxLength"]))
+def create(project: Project, given: Answers, ask: Ask | None, today: str) -> tuple[Path, str]:
+    schema = load_schema(project.root)
+    ref, taken = load_project(project)
+    ctx = Context(taken, ref, field_named(schema, "id"), definition(schema, "slug"), field_named(schema, "title"))
     answers = collect(ctx, given, ask)
     text = template.render(schema, record_values(answers, today))
-    return write_record(root / "cases", answers.id, text), text
+    return write_record(project.cases_dir, answers.id, text), text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -445,8 +460,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     ask = _terminal_ask if sys.stdin is not None and sys.stdin.isatty() else None
     try:
-        path, text = create(project.root, given_answers(args), ask, dt.date.today().isoformat())
-    except Refused as refusal:
+        path, text = create(project, given_answers(args), ask, dt.date.today().isoformat())
+    except (Refused, SchemaError) as refusal:
         print(f"错误: {refusal}", file=sys.stderr)
         return 1
     print(report(path.stem, text))
@@ -463,7 +478,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("--id", help=f"案例 id：小写拼音，用短横线连接，例如 {EXAMPLE_ID}")
-    p.add_argument("--title", help="案例标题，4 至 60 个字")
+    # The length is the schema's; the parser is made before the project is found, so it is not repeated here.
+    p.add_argument("--title", help="案例标题（字数要求见 data/schema/case.schema.json 的 title）")
     p.add_argument("--district", help="区的 id（见 data/places.yml），例如 hongshan")
     p.add_argument("--street", help="街道的 id（来源未写时省略）")
     p.add_argument("--community", help="社区的 id（来源未写时省略）")
