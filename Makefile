@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core for the accessibility tests, pinned in package-lock.json; reinstalled only when
+# package.json or the lockfile changes, as the .venv is.
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve serve-full build test lint validate bench install clean
@@ -13,7 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)  ## only the install: .venv with the pinned dependencies
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)  ## only the install: .venv and node_modules/ with the pinned dependencies
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000: Simplified pages only, no search index, only changed pages rewritten on save
 	CASEBOOK_PREVIEW=1 $(BIN)/mkdocs serve --dirty --no-strict
@@ -31,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check hooks tests bench
 	$(BIN)/ruff format --check hooks tests bench
 
-test: $(STAMP)  ## lint, layer contracts, then the whole suite: core, strict build, and browser tests
+test: $(STAMP) $(NODE_STAMP)  ## lint, layer contracts, then the whole suite: core, strict build, and browser tests
 	$(BIN)/ruff check hooks tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
