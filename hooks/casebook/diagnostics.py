@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -24,11 +24,26 @@ class Diagnostic:
     code: str = ""
     severity: Severity = "error"
 
+    def shown(self) -> Diagnostic:
+        """The same, fit to print: what a message quotes from a record (a value, a field name, a
+        file name) may hold a line break, a bidi override or an invisible character, which in a
+        terminal or a pull-request log would forge or hide lines. Each is written as \\uXXXX."""
+        from .characters import visible  # characters reads records, and so imports this module
+
+        return replace(
+            self,
+            file=visible(self.file),
+            field=visible(self.field),
+            message=visible(self.message),
+            hint=visible(self.hint),
+        )
+
     def text(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        head = f"{where}: {SEVERITY_LABEL[self.severity]}: "
-        head += f"{self.field} {self.message}" if self.field else self.message
-        return head + (f"\n    提示: {self.hint}" if self.hint else "")
+        d = self.shown()
+        where = f"{d.file}:{d.line}:{d.column}"
+        head = f"{where}: {SEVERITY_LABEL[d.severity]}: "
+        head += f"{d.field} {d.message}" if d.field else d.message
+        return head + (f"\n    提示: {d.hint}" if d.hint else "")
 
 
 class CasebookError(Exception):
@@ -70,7 +85,7 @@ def format_json(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
         "files_checked": files_checked,
         "errors": len(errors(diagnostics)),
         "warnings": len(diagnostics) - len(errors(diagnostics)),
-        "diagnostics": [asdict(d) for d in sorted(diagnostics)],
+        "diagnostics": [asdict(d.shown()) for d in sorted(diagnostics)],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
@@ -85,7 +100,7 @@ def _gh_escape(value: str, *, prop: bool = False) -> str:
 
 def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
-    for d in sorted(diagnostics):
+    for d in (d.shown() for d in sorted(diagnostics)):
         title = f"{d.field}" if d.field else "casebook"
         body = d.message + (f"\n提示: {d.hint}" if d.hint else "")
         props = ",".join(

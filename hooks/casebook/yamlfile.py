@@ -8,9 +8,11 @@ catch duplicate keys (PyYAML keeps the last one silently), refuse anchors and al
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -232,6 +234,14 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
                 "file.encoding",
             )
         ]
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # substring tests: a regex costs ten times more
+        # YAML counts these as line breaks and editors do not: every line number after one would be
+        # off, and the parser's complaint would point at the wrong line.
+        breaks = _ODD_BREAK.search(text)
+        assert breaks is not None
+        at = breaks.start()
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        return None, [_character_problem(display, line, column, breaks.group())]
     if "\x00" in text:
         at = text.index("\x00")
         line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
@@ -286,15 +296,19 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, display: str) -> Diag
     line = before.count("\n") + 1
     column = len(before) - (before.rfind("\n") + 1) + 1
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-    return Diagnostic(
-        display,
-        line,
-        column,
-        "",
-        f"文件含有不可见的控制字符 U+{ord(char):04X}",
-        "删除这个字符（从别处复制文字时常会带进来），然后保存。",
-        "yaml.syntax",
-    )
+    return _character_problem(display, line, column, char)
+
+
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _character_problem(display: str, line: int, column: int, char: str) -> Diagnostic:
+    """A character the YAML reader refuses, or that would shift its line count, named as the
+    record check names it in a value."""
+    from .characters import describe  # characters checks parsed documents, and imports this module
+
+    what, hint = describe(char)
+    return Diagnostic(display, line, column, "", f"文件含有{what}", hint, "yaml.syntax")
 
 
 def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -332,8 +346,8 @@ def parse(text: str, display: str) -> tuple[YamlDocument | None, list[Diagnostic
 
 def load_file(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     try:
-        raw = _read(path)
-    except _TooBig as big:
+        raw = read_regular(path)
+    except TooBig as big:
         return None, [
             Diagnostic(
                 display,
@@ -345,6 +359,8 @@ def load_file(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
                 "file.size",
             )
         ]
+    except NotRegular as odd:
+        return None, [Diagnostic(display, 1, 1, "", odd.message, odd.hint, "file.special")]
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "", f"无法读取文件（{exc.strerror}）", "", "file.read")]
     text, problems = decode(raw, display)
@@ -353,30 +369,63 @@ def load_file(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagn
     return parse(text, display)
 
 
-class _TooBig(Exception):
+class TooBig(Exception):
     def __init__(self, size: int):
         self.size = size
 
 
-def _read(path: Path) -> bytes:
-    """The bytes of a file of at most MAX_BYTES, else _TooBig, judged as stat() then read_bytes() did.
+class NotRegular(Exception):
+    """A symbolic link, a folder, a FIFO, a device: never opened for reading, never echoed."""
 
-    One open() and fstat() on the descriptor, rather than looking the name up twice through pathlib,
-    halves the cost of reading a record."""
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+SYMLINK = NotRegular(
+    "是符号链接，不会读取",
+    "仓库里的记录、参考数据和图片都必须是普通文件：符号链接可能指向仓库以外的文件。请换成文件本身。",
+)
+_NOT_A_FILE = "不是普通文件（是文件夹、管道或设备），不会读取"
+_NOT_A_FILE_HINT = "这里只能放普通的 .yml 文本文件。"
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; else TooBig or NotRegular, judged
+    before a single byte is read.
+
+    O_NOFOLLOW refuses a symbolic link at the last part of the path (cases/leak.yml pointing at a
+    secret, whose first characters a syntax error would quote), O_NONBLOCK keeps a FIFO from
+    blocking the open, and fstat on the descriptor says what was opened, so a device such as
+    /dev/zero is never read. One open() and fstat() on the descriptor, rather than looking the
+    name up twice through pathlib, also halves the cost of reading a record."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows would otherwise turn \r\n into \n
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # Windows would otherwise turn \r\n into \n
-    except OSError:
-        size = path.stat().st_size
-        if size > MAX_BYTES:  # too big is said first, even of a file that cannot be read
-            raise _TooBig(size) from None
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():  # ELOOP from O_NOFOLLOW, or a link that points nowhere
+            raise SYMLINK from None
+        if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
+            raise NotRegular(_NOT_A_FILE, _NOT_A_FILE_HINT) from None
+        size = path.stat().st_size if exc.errno == errno.EACCES else 0
+        if size > limit:  # too big is said first, even of a file that cannot be read
+            raise TooBig(size) from None
         raise
     try:
-        size = os.fstat(fd).st_size
-        if size > MAX_BYTES:
-            raise _TooBig(size)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(_NOT_A_FILE, _NOT_A_FILE_HINT)
+        if info.st_size > limit:
+            raise TooBig(info.st_size)
         chunks: list[bytes] = []
-        while chunk := os.read(fd, max(size + 1, 65536)):  # to the end, should the file have grown
+        got = 0
+        # To the end, should the file have grown, but never past the limit.
+        while chunk := os.read(fd, max(info.st_size + 1, 65536)):
             chunks.append(chunk)
+            got += len(chunk)
+            if got > limit:
+                raise TooBig(got)
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -571,4 +620,14 @@ def coercion_hint(doc: YamlDocument, path: KeyPath) -> str:
     return _YAML11_HINT if tuple(path) in doc.coerced else ""
 
 
-__all__ = ["MAX_BYTES", "Position", "YamlDocument", "coercion_hint", "load_file", "parse"]
+__all__ = [
+    "MAX_BYTES",
+    "NotRegular",
+    "Position",
+    "TooBig",
+    "YamlDocument",
+    "coercion_hint",
+    "load_file",
+    "parse",
+    "read_regular",
+]
