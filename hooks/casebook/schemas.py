@@ -17,14 +17,16 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from .characters import describe, markdown_trie, refused
 from .diagnostics import Diagnostic, field_path
 from .markdown_safety import markdown_paths
-from .yamlfile import YamlDocument, coercion_hint
+from .yamlfile import NotRegular, YamlDocument, coercion_hint, read_regular
 
 SCHEMA_NAMES = ("case", "framework", "policies", "places", "sources", "themes", "site", "collection")
 
-_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# fullmatch, not match: "$" also matches before a final line break, and "2017\n" is no date.
+_FULL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 formats = FormatChecker(formats=())
 
@@ -43,7 +45,7 @@ def _returns_bool(check: Callable[[object], bool]) -> Callable[[object], bool]:
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    if not _FULL_DATE.match(value):
+    if not _FULL_DATE.fullmatch(value):
         return False
     dt.date.fromisoformat(value)
     return True
@@ -53,7 +55,7 @@ def _is_date(value: object) -> bool:
 def _is_partial_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    m = _PARTIAL_DATE.match(value)
+    m = _PARTIAL_DATE.fullmatch(value)
     if not m:
         return False
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -152,10 +154,16 @@ class SchemaSet:
 
     @cached_property
     def documents(self) -> dict[str, dict[str, Any]]:
-        return {
-            name: json.loads((self.directory / f"{name}.schema.json").read_text(encoding="utf-8"))
-            for name in SCHEMA_NAMES
-        }
+        return {name: self._read(name) for name in SCHEMA_NAMES}
+
+    def _read(self, name: str) -> dict[str, Any]:
+        # As the records are read: never through a symbolic link, never a FIFO or a device.
+        path = self.directory / f"{name}.schema.json"
+        try:
+            raw = read_regular(path, limit=4 * 1024 * 1024)
+        except NotRegular as odd:
+            raise NotRegular(f"{path.name} {odd.message}", odd.hint) from None
+        return json.loads(raw.decode("utf-8"))
 
     @cached_property
     def registry(self) -> Registry:
@@ -172,6 +180,21 @@ class SchemaSet:
     @cached_property
     def markdown_fields(self) -> dict[str, list[tuple[str, ...]]]:
         return {name: markdown_paths(doc, self.documents) for name, doc in self.documents.items()}
+
+    @cached_property
+    def markdown_tries(self) -> dict[str, dict[Any, Any]]:
+        """The same paths, as the character check walks them alongside the data."""
+        return {name: markdown_trie(paths) for name, paths in self.markdown_fields.items()}
+
+    @cached_property
+    def _id_validator(self) -> Draft202012Validator:
+        name = "id" if "id" in self.documents["case"].get("$defs", {}) else "slug"  # a schema of before ids were kept
+        return Draft202012Validator({"$ref": f"case.schema.json#/$defs/{name}"}, registry=self.registry)
+
+    def id_ok(self, ident: str) -> bool:
+        """Whether ident may name a record: a slug, and not a name the site keeps for its own pages
+        and anchors. For ids that are file names and so not in any field (a collection's)."""
+        return self._id_validator.is_valid(ident)
 
     def version(self, name: str = "case") -> str:
         return str(self.documents[name].get("x-version", "0"))
@@ -282,6 +305,11 @@ class SchemaSet:
             yield diag(path, f"应为 {error.validator_value}，实际为 {describe_value(instance)}", hint)
             return
         if kind == "pattern":
+            if "x-reserved" in schema and isinstance(instance, str) and self._slug_shaped(instance):
+                # A well-formed id the pattern still refuses: a name the site keeps for its own pages.
+                reserved = str(schema.get("x-reserved-hint", hint))
+                yield diag(path, f"{describe_value(instance)} 是网站保留的名字，不能用作 id", reserved)
+                return
             yield diag(path, f"格式不对：{describe_value(instance)}", hint or f"应符合 {error.validator_value}")
             return
         if kind == "format":
@@ -316,6 +344,10 @@ class SchemaSet:
             return
         yield diag(path, f"不符合要求：{error.message}", hint)
 
+    def _slug_shaped(self, value: str) -> bool:
+        slug = self.documents["case"].get("$defs", {}).get("slug", {})
+        return "pattern" in slug and re.search(slug["pattern"], value) is not None
+
     @staticmethod
     def _x_hint(schema: dict[str, Any]) -> str:
         if "x-hint" in schema:
@@ -331,3 +363,39 @@ class SchemaSet:
         if examples:
             text += f" 例如：{json.dumps(examples[0], ensure_ascii=False)}"
         return text.strip()
+
+
+DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schema"
+SITE_VALUES = ("url", "repo_url", "branch")
+
+
+def check_site_values(
+    url: str | None = None,
+    repo_url: str | None = None,
+    branch: str | None = None,
+    *,
+    schema_dir: Path | None = None,
+) -> list[str]:
+    """What is wrong with a site URL, repository URL or branch, one plain sentence (with its hint)
+    for each, by the rules data/site.yml is checked with (its schema: patterns, lengths) and the
+    character rule of every record. Empty when all given values are fine; None is not checked.
+
+    For values that do not come through `casebook validate`: the deployment's CASEBOOK_SITE_URL
+    and CASEBOOK_REPO_URL (model.SiteInfo.with_env), which reach every page, the sitemap and the
+    edit links as they are."""
+    schema = json.loads(((schema_dir or DEFAULT_SCHEMA_DIR) / "site.schema.json").read_text(encoding="utf-8"))
+    out: list[str] = []
+    for name, value in zip(SITE_VALUES, (url, repo_url, branch), strict=True):
+        if value is None:
+            continue
+        rules = schema["properties"][name]
+        hint = str(rules.get("x-hint", ""))
+        if not isinstance(value, str):
+            out.append(f"{name} 应为文字，实际为 {describe_value(value)}")
+            continue
+        bad = refused(value)
+        if bad is not None:
+            out.append(f"{name} 含有{describe(bad.group())[0]}：{describe_value(value)}。{hint}")
+        elif not Draft202012Validator(rules).is_valid(value):
+            out.append(f"{name} 格式不对：{describe_value(value)}。{hint}")
+    return out
