@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import stat
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,21 +39,37 @@ class Rendition:
 
 
 def safe_path(folder: Path, name: str) -> Path:
-    """The photo's path, or a problem if it would leave the case's folder (.., absolute, symlink)."""
+    """The photo's path, or a problem if it would leave the case's folder (.., absolute, a symbolic
+    link, the folder itself a link) or is not a regular file (a FIFO would block the decoder, a
+    device such as /dev/zero would never end)."""
     candidate = folder / name
     if Path(name).is_absolute() or ".." in Path(name).parts:
         raise ImageProblem("图片路径不能离开案例的文件夹", f"只写文件名，并把图片放进 {folder.name}/ 文件夹。")
+    if folder.is_symlink():
+        # Everything in a linked folder is outside the repository: its photos would be published.
+        raise ImageProblem(
+            f"案例的图片文件夹 {folder.name}/ 是符号链接",
+            f"把图片复制进真正的 cases/{folder.name}/ 文件夹，不要用符号链接。",
+        )
     if candidate.is_symlink():
         raise ImageProblem("图片不能是符号链接", "把真正的图片文件复制进案例的文件夹。")
     try:
         candidate.resolve().relative_to(folder.resolve())
     except ValueError as exc:
         raise ImageProblem("图片路径不能离开案例的文件夹", f"只写文件名，并把图片放进 {folder.name}/ 文件夹。") from exc
+    try:
+        mode = candidate.lstat().st_mode
+    except OSError:
+        return candidate  # missing: the caller says so in its own words
+    if not stat.S_ISREG(mode):
+        raise ImageProblem("不是普通的图片文件（是文件夹、管道或设备）", "把真正的图片文件放进案例的文件夹。")
     return candidate
 
 
 def inspect(path: Path) -> tuple[str, int, int]:
-    """(format, width, height) of a real JPEG, PNG or WebP, whatever its name says."""
+    """(format, width, height) of a real JPEG, PNG or WebP, whatever its name says, whose every
+    pixel decodes: verify() alone reads a JPEG's headers, and a truncated one would pass here
+    and stop the build when its renditions are made."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ImageProblem(f"图片文件太大（{size // 1024 // 1024} MB，上限 25 MB）", "把图片缩小后再放进来。")
@@ -65,14 +83,23 @@ def inspect(path: Path) -> tuple[str, int, int]:
                         f"图片像素太多（{width}×{height}）",
                         f"上限 {MAX_PIXELS // 1_000_000} 百万像素：请缩小后再放进来。",
                     )
-                im.verify()  # reads the whole file: a truncated or damaged photo fails here
+                im.verify()  # checksums and structure (verify() leaves the image unusable: opened again)
+            if fmt in FORMATS:
+                with Image.open(path) as im:
+                    if fmt == "JPEG":
+                        # Decoded at an eighth of its size: every byte of the stream is still read
+                        # and entropy-decoded, so a truncated or damaged file fails the same way,
+                        # at a fraction of the cost of the full inverse DCT.
+                        im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
+                    im.load()
+                    im.getexif()  # the build turns the photo upright by its EXIF orientation
     except ImageProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageProblem("图片像素太多", f"上限 {MAX_PIXELS // 1_000_000} 百万像素：请缩小后再放进来。") from exc
     except UnidentifiedImageError as exc:
         raise ImageProblem("不是能识别的图片", "只接受 JPEG、PNG 或 WebP 格式的照片。") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         raise ImageProblem(f"图片已损坏，无法读取（{exc}）", "重新导出或重新拍摄这张图片。") from exc
     if fmt not in FORMATS:
         raise ImageProblem(f"图片格式是 {fmt}，不在允许范围内", "只接受 JPEG、PNG 或 WebP 格式：请另存为 JPEG。")
