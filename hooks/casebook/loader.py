@@ -15,15 +15,16 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import images, markdown_safety, placeholders
+from . import characters, images, markdown_safety, placeholders
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
 from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
-from .schemas import SchemaSet
+from .schemas import SCHEMA_NAMES, SchemaSet
 from .workers import MAX_TASKS, fork_map
-from .yamlfile import YamlDocument, load_file
+from .yamlfile import NotRegular, YamlDocument, load_file
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Used with fullmatch: "$" alone also matches before a final line break ("x\n").
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DATA_FILES = ("site", "framework", "policies", "places", "sources", "themes")
 
 
@@ -115,11 +116,18 @@ ReadCase = tuple[Path, YamlDocument | None, list[Diagnostic]]  # the record, as 
 def check_file(
     schemas: SchemaSet, path: Path, display: str, schema: str
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
-    """Everything that can be said of one file on its own: YAML, schema, Markdown safety."""
+    """Everything that can be said of one file on its own: YAML, schema, characters, Markdown safety."""
     doc, problems = load_file(path, display)
     if doc is None:
         return None, problems
-    problems = problems + schemas.check(schema, doc) + markdown_safety.check(doc, schemas.markdown_fields[schema])
+    # A case's Markdown may show photos of its own folder, cases/<id>/; reference data none.
+    media = (path.parent / path.stem, path.stem) if schema == "case" else None
+    problems = (
+        problems
+        + schemas.check(schema, doc)
+        + characters.check(doc, schemas.markdown_tries[schema])
+        + markdown_safety.check(doc, schemas.markdown_fields[schema], media)
+    )
     return doc, problems
 
 
@@ -173,7 +181,7 @@ class _Loader:
         if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
             yield (self._keep_case(path, check_file(self.schemas, path, display, "case")) for path, display in jobs)
             return
-        _ = self.schemas.fast["case"], self.schemas.validators, self.schemas.markdown_fields  # before the fork
+        _ = self.schemas.fast["case"], self.schemas.validators, self.schemas.markdown_tries  # before the fork
         workers = min(os.cpu_count() or 2, 4)
         # Small enough that the first results come soon and the last ones leave little to do after the
         # workers finish; large enough that sending them back costs little.
@@ -209,6 +217,9 @@ class _Loader:
                     "schema.missing",
                 )
             )
+            return False
+        except NotRegular as odd:
+            self.diagnostics.append(Diagnostic("data/schema", 1, 1, "", odd.message, odd.hint, "file.special"))
             return False
         except json.JSONDecodeError as exc:
             self.diagnostics.append(
@@ -252,7 +263,7 @@ class _Loader:
                     levels["community"].extend(_items_in(street, spath, "communities"))
                 levels["community"].extend(_items_in(district, dpath, "communities"))
         sources = _items(data["sources"], "sources")
-        return {
+        vocab = {
             "pillar": _vocab("支柱", "data/framework.yml", _items(data["framework"], "pillars"), "short"),
             "policy": _vocab("政策", "data/policies.yml", _items(data["policies"], "policies")),
             "theme": _vocab("主题", "data/themes.yml", _items(data["themes"], "themes")),
@@ -264,6 +275,32 @@ class _Loader:
             "community": _vocab("社区", "data/places.yml", levels["community"]),
             "_all_places": _vocab("地区", "data/places.yml", [p for lv in levels.values() for p in lv]),
         }
+        self.unusable(vocab)
+        return vocab
+
+    def unusable(self, vocab: dict[str, refs.Vocabulary]) -> None:
+        """A reference file that did not load, or whose ids could not be read for its errors, has
+        said what is wrong with it: judging every case against it would only repeat that once per
+        reference ("现有的区：。"). Its references are left unchecked, with one note saying so."""
+        failed = {d.file for d in self.diagnostics if d.severity == "error"}
+        noted: set[str] = set()
+        for v in vocab.values():
+            if not v.names and v.where in failed:
+                v.broken = True
+                if v.where not in noted:
+                    noted.add(v.where)
+                    self.diagnostics.append(
+                        Diagnostic(
+                            v.where,
+                            1,
+                            1,
+                            "",
+                            "这个文件有错误，案例中对它的引用暂不检查",
+                            "先改正这个文件里的错误，再运行 casebook validate。",
+                            "ref.skipped",
+                            "warning",
+                        )
+                    )
 
     def check_data(self, data: dict[str, YamlDocument | None], vocab: dict[str, refs.Vocabulary]) -> None:
         out = self.diagnostics
@@ -321,8 +358,9 @@ class _Loader:
 
     # -- cases ---------------------------------------------------------------------------
     def stray_files(self, case_files: list[Path] | None = None) -> None:
-        """Anything in cases/ that is not a record or a record's media folder would be dropped silently."""
-        if not self.project.cases_dir.is_dir():
+        """Anything in cases/ that is not a record or a record's media folder would be dropped
+        silently; a symbolic link or a special file would reach outside the repository."""
+        if not self.project.cases_dir.is_dir() or self.project.cases_dir.is_symlink():
             return
         stems = {p.stem for p in (self.project.case_files() if case_files is None else case_files)}
         # os.scandir knows from the listing itself which entries are folders: no stat() for each record.
@@ -332,7 +370,11 @@ class _Loader:
             name = found.name
             if name.startswith(".") or name == "README.md":
                 continue
-            if _is_dir(found):
+            if name.endswith(".yml"):
+                continue  # read as a record, which refuses a link or a special file in its own words
+            if found.is_symlink():
+                self._unsafe(Path(found.path), LINK)
+            elif _is_dir(found):
                 if name not in stems:
                     self.diagnostics.append(
                         Diagnostic(
@@ -345,7 +387,10 @@ class _Loader:
                             "file.stray",
                         )
                     )
-            elif not name.endswith(".yml"):  # for a name not starting with ".": suffix != ".yml"
+                self.inside_case_folder(Path(found.path))
+            elif not _is_file(found):
+                self._unsafe(Path(found.path), SPECIAL)
+            else:  # for a name not starting with ".": suffix != ".yml"
                 entry = self.project.cases_dir / name
                 hint = (
                     f"把文件改名为 {entry.stem}.yml。"
@@ -358,11 +403,79 @@ class _Loader:
                     )
                 )
 
+    def inside_case_folder(self, folder: Path, depth: int = 0) -> None:
+        """A photo folder holds photos: a record put there would be dropped without a word, and a
+        link or a special file would reach outside the repository. Links are reported, never followed."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return
+        for found in entries:
+            path = Path(found.path)
+            if found.is_symlink():
+                self._unsafe(path, LINK)
+            elif _is_dir(found):
+                if depth < 8:  # deeper than any photo folder is: what is there is reported above
+                    self.inside_case_folder(path, depth + 1)
+            elif not _is_file(found):
+                self._unsafe(path, SPECIAL)
+            elif found.name.endswith((".yml", ".yaml", ".YML")):
+                case = self.project.cases_dir / f"{path.stem}.yml"
+                self.diagnostics.append(
+                    Diagnostic(
+                        self.project.display(path),
+                        1,
+                        1,
+                        "",
+                        "案例文件夹里的 .yml 文件不会被收录",
+                        f"案例记录只能放在 cases/ 下面（例如 {self.project.display(case)}）；"
+                        f"{self.project.display(folder)}/ 里只放图片。",
+                        "file.stray",
+                    )
+                )
+
+    def data_tree(self) -> None:
+        """Links and special files anywhere under data/, except the files read as records or
+        schemas (reading refuses those, in its own words)."""
+        data = self.project.data_dir
+        if not data.is_dir() or data.is_symlink():
+            return
+        read = {data / f"{name}.yml" for name in DATA_FILES}
+        read |= {self.project.schema_dir / f"{name}.schema.json" for name in SCHEMA_NAMES}
+        for folder, dirs, files in os.walk(data):  # does not follow links: each is reported here
+            here = Path(folder)
+            for name in sorted(dirs):
+                linked = here / name
+                if linked.is_symlink() and linked not in (self.project.schema_dir, self.project.collections_dir):
+                    self._unsafe(linked, LINK)  # those two: linked_folders() has said so
+            for name in sorted(files):
+                path = here / name
+                if path in read or (here == self.project.collections_dir and name.endswith(".yml")):
+                    continue
+                if path.is_symlink():
+                    self._unsafe(path, LINK)
+                elif not path.is_file():
+                    self._unsafe(path, SPECIAL)
+
+    def linked_folders(self) -> set[Path]:
+        """cases/, data/ and the folders the loader reads that are symbolic links: reported, and
+        nothing is read through them."""
+        p = self.project
+        linked = {d for d in (p.cases_dir, p.data_dir, p.schema_dir, p.collections_dir) if d.is_symlink()}
+        for folder in sorted(linked):
+            self._unsafe(folder, LINK)
+        return linked
+
+    def _unsafe(self, path: Path, what: tuple[str, str]) -> None:
+        self.diagnostics.append(Diagnostic(self.project.display(path), 1, 1, "", what[0], what[1], "file.special"))
+
     def check_case(self, path: Path, doc: YamlDocument, vocab: dict[str, refs.Vocabulary]) -> None:
         out = self.diagnostics
         data = doc.data if isinstance(doc.data, dict) else {}
         stem = path.stem
-        if not SLUG.match(stem):
+        ident = data.get("id")
+        if not SLUG.fullmatch(stem):
             out.append(
                 Diagnostic(
                     doc.display,
@@ -374,8 +487,9 @@ class _Loader:
                     "id.filename",
                 )
             )
-        ident = data.get("id")
-        if isinstance(ident, str) and ident != stem and SLUG.match(ident):
+        elif ident != stem and not self.schemas.id_ok(stem):  # when id says the same, the schema has said it
+            out.append(self.reserved_name(doc, path))
+        if isinstance(ident, str) and ident != stem and SLUG.fullmatch(ident):
             pos = doc.value_at(("id",))
             out.append(
                 Diagnostic(
@@ -423,6 +537,18 @@ class _Loader:
             )
         )
 
+    def reserved_name(self, doc: YamlDocument, path: Path) -> Diagnostic:
+        """A file whose name is its id, and a name the site keeps for its own pages (index ...)."""
+        return Diagnostic(
+            doc.display,
+            1,
+            1,
+            "",
+            f"文件名“{path.name}”是网站保留的名字，不能用作 id",
+            str(self.schemas.documents["case"].get("$defs", {}).get("id", {}).get("x-reserved-hint", "")),
+            "id.reserved",
+        )
+
     def check_photo(self, doc: YamlDocument, path: tuple, stem: str, name: str) -> None:
         """The photo exists inside cases/<id>/, and is a real, sane JPEG, PNG or WebP."""
         media = self.schemas.documents["case"]["properties"]["media"]["items"]["properties"]["file"]
@@ -443,7 +569,7 @@ class _Loader:
             self.diagnostics.append(located(doc, path, message, problem.hint, "media.file"))
 
     def check_place(self, doc: YamlDocument, place: Any, vocab: dict[str, refs.Vocabulary]) -> None:
-        if not isinstance(place, dict):
+        if not isinstance(place, dict) or vocab["_all_places"].broken:
             return
         out = self.diagnostics
         before = len(out)
@@ -531,7 +657,7 @@ class _Loader:
             doc = self.read(path, "collection")
             if doc is None:
                 continue
-            if not SLUG.match(path.stem):
+            if not SLUG.fullmatch(path.stem):
                 self.diagnostics.append(
                     Diagnostic(
                         doc.display,
@@ -543,6 +669,8 @@ class _Loader:
                         "id.filename",
                     )
                 )
+            elif not self.schemas.id_ok(path.stem):
+                self.diagnostics.append(self.reserved_name(doc, path))
             for item_path, item in _items(doc, "cases"):
                 cid = item.get("case")
                 if isinstance(cid, str) and cid not in cases and cid in aliases:
@@ -634,9 +762,23 @@ def located(doc: YamlDocument, path: tuple, message: str, hint: str, code: str) 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
-        return entry.is_dir()
-    except OSError:  # a symbolic link in a loop, say: Path.is_dir() says which of these are "no"
-        return Path(entry.path).is_dir()
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+LINK = (
+    "是符号链接，不会读取，也不会发布",
+    "仓库里的记录、参考数据和图片都必须是普通文件和文件夹：符号链接可能指向仓库以外的内容。请换成文件本身。",
+)
+SPECIAL = ("不是普通文件（是管道、设备或套接字），不会读取", "仓库里只放普通文件：删除它。")
 
 
 def _items_in(parent: dict[str, Any], base: tuple, key: str) -> list[tuple[tuple, Any]]:
@@ -654,6 +796,9 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     unwritten = {(d.file, d.line, d.column) for d in diagnostics if d.code == placeholders.CODE}
     # A refused alias or tag leaves nothing behind; "应为文字，实际为空值" there would only confuse.
     refused = {(d.file, d.line, d.column) for d in diagnostics if d.code in ("yaml.alias", "yaml.tag")}
+    # A value with a control or invisible character, or blank but for them: that is the problem to
+    # fix; its length or pattern error at the same place would only be a consequence of it.
+    refused |= {(d.file, d.line, d.column) for d in diagnostics if d.code.startswith("text.")}
     return [
         d
         for d in diagnostics
@@ -701,9 +846,10 @@ def _collector_paused() -> Iterator[None]:
 
 def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
     loader = _Loader(project)
-    if not loader.schemas_ok():
+    linked = loader.linked_folders()
+    if linked & {project.data_dir, project.schema_dir} or not loader.schemas_ok():
         return LoadResult(None, loader.diagnostics, 0)
-    case_files = project.case_files()
+    case_files = [] if project.cases_dir in linked else project.case_files()
     paths = list(case_files)
     wanted = [Path(p) for p in only] if only is not None else None
     if wanted:
@@ -715,6 +861,7 @@ def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
         loader.place_parent = loader.place_parents(data["places"])
         loader.check_data(data, vocab)
         loader.stray_files(case_files)
+        loader.data_tree()
 
         case_docs: dict[str, YamlDocument] = {}
         case_paths: dict[str, Path] = {}
@@ -745,7 +892,7 @@ def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
                 with suppress(Exception):  # build() makes it again, and fails there as it always did
                     prebuilt[path.stem] = Case.build(doc.data, doc.display)
     loader.check_across_cases(case_docs)
-    collection_docs = loader.load_collections(case_docs)
+    collection_docs = {} if project.collections_dir in linked else loader.load_collections(case_docs)
 
     diagnostics = _drop_shadowed(loader.diagnostics)
     if wanted is not None:

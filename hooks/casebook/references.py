@@ -23,6 +23,9 @@ class Vocabulary:
     what: str  # e.g. "支柱", shown in messages
     where: str  # the file that defines them
     names: dict[str, str] = field(default_factory=dict)
+    # Its file did not load or its ids could not be read: that file's own errors say so, and
+    # references to it are not judged (each would be reported as unknown).
+    broken: bool = False
 
     def suggest(self, value: str) -> str:
         if value in self.names.values():
@@ -40,7 +43,7 @@ class Vocabulary:
 
 
 def unknown(doc: YamlDocument, path: KeyPath, value: Any, vocab: Vocabulary) -> Iterator[Diagnostic]:
-    if isinstance(value, str) and value not in vocab.names:
+    if isinstance(value, str) and value not in vocab.names and not vocab.broken:
         pos = doc.value_at(path)
         yield Diagnostic(
             doc.display,
