@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The parts of a project (as tests/conftest.py copies them; `overrides` once the theme has a
 # custom_dir). The real records come along because reference data may name them
 # (data/collections/ does).
-PROJECT_PARTS = ("cases", "data", "docs", "mkdocs.yml", "hooks/casebook_hook.py")
+# What a casebook project is made of (the tests and the benchmark copy these).
+PROJECT_PARTS = ("cases", "data", "docs", "overrides", "mkdocs.yml", "hooks/casebook_hook.py")
 SCHEMA_LINE = "# yaml-language-server: $schema=../data/schema/case.schema.json\n"
 FIELD_ORDER = [
     "id",

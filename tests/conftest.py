@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bench.generate import PROJECT_PARTS  # one list of a project's parts, for tests and benchmark
 from bench.search_probe import CHROMIUM, CHROMIUM_FLAGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("cases", "data", "docs", "mkdocs.yml", "hooks/casebook_hook.py")
 
 
 @dataclass

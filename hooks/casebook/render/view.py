@@ -52,8 +52,7 @@ class ChartRow:
     value: str
     label: str
     count: int
-    y: int
-    width: int
+    share: float  # of the largest row, 0–100: the bar's length
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,6 @@ class Chart:
     heading: str
     title: str
     rows: tuple[ChartRow, ...]
-    bar_height: int = 28
-    label_width: int = 150
-    width: int = 480
-
-    @property
-    def height(self) -> int:
-        return self.bar_height * len(self.rows) + 8
 
 
 @dataclass(frozen=True)
@@ -115,6 +107,16 @@ class View:
 
     def case_citation(self, case: Case) -> str:
         return case_citation(self.book.site, case, self.case_url(case))
+
+    @staticmethod
+    def photos_of(case: Case, photos: Photos) -> list[tuple[Media, list[Rendition]]]:
+        """The case's photos that have a file, with their sizes."""
+        return [(m, photos[f"{case.id}/{m.file}"]) for m in case.media if m.file and f"{case.id}/{m.file}" in photos]
+
+    @staticmethod
+    def captions_only(case: Case, photos: Photos) -> list[Media]:
+        """Photos the source printed that the casebook does not hold: their captions and credits."""
+        return [m for m in case.media if not (m.file and f"{case.id}/{m.file}" in photos)]
 
     @staticmethod
     def main_size(sizes: list[Rendition]) -> Rendition:
@@ -190,10 +192,8 @@ class View:
         for key, heading in CHARTS:
             counts = self._counts(key)
             top = max(counts.values(), default=1)
-            span = Chart.width - Chart.label_width - 40
             rows = tuple(
-                ChartRow(v, labels[key](v), counts[v], i * Chart.bar_height + 4, max(2, round(span * counts[v] / top)))
-                for i, v in enumerate(self._order(key, counts))
+                ChartRow(v, labels[key](v), counts[v], round(100 * counts[v] / top, 1)) for v in self._order(key, counts)
             )
             out.append(Chart(key, heading, f"案例数，{heading}", rows))
         return out
