@@ -4,6 +4,7 @@ internal link lands on one of them."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import subprocess
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 from casebook.loader import Project, load
 from casebook.site import SitePages, files, photos, qr_codes
 
-from .conftest import ROOT
+from .conftest import ROOT, casebook, mkdocs_build
 
 HAND_WRITTEN = {"", "about/", "contributing/"}  # docs/ pages, which the generator renders itself
 
@@ -70,3 +71,22 @@ def test_the_core_imports_no_site_generator() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
     assert not re.search(r"md-|Material", (ROOT / "hooks/casebook/render/templates/macros.html").read_text())
+
+
+def test_a_deployments_address_is_checked_like_site_yml(project) -> None:  # type: ignore[no-untyped-def]
+    """CASEBOOK_SITE_URL and CASEBOOK_REPO_URL reach every page as they are: a value that
+    data/site.yml would refuse stops the build and the export with a sentence naming it."""
+    bad = {"CASEBOOK_SITE_URL": 'https://x.example/"><svg onload=alert(1)>/'}
+    run = mkdocs_build(project, project / "site", **bad)
+    assert run.code != 0 and "CASEBOOK_SITE_URL" in run.text and "Traceback" not in run.text
+    env = {**os.environ, "CASEBOOK_REPO_URL": "https://x.example/a b"}
+    out = subprocess.run(
+        [sys.executable, "-m", "casebook", "export", "--format", "csv", "-o", "-"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 1 and "CASEBOOK_REPO_URL" in out.stderr and out.stdout == ""
+    assert casebook("validate", cwd=project).code == 0  # the records themselves are fine

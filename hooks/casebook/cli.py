@@ -12,6 +12,7 @@ from . import __version__, fieldref, scaffold
 from .diagnostics import format_github, format_json, format_text, summary_line
 from .exports import cases_csv, cases_json
 from .loader import load
+from .options import BuildOptions, OptionError
 from .project_root import NO_ROOT, locate
 
 
@@ -57,7 +58,16 @@ def _export(args: argparse.Namespace) -> int:
         print("案例记录有错误，没有导出。先运行 casebook validate 修正。", file=sys.stderr)
         return 1
     book = result.casebook
-    book.site = book.site.with_env(dict(os.environ))
+    try:
+        options = BuildOptions.from_env(os.environ)
+    except OptionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    problems = options.problems(project.schema_dir)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    book.site = options.apply(book.site)
     data = cases_json(book).encode("utf-8") if args.format == "json" else cases_csv(book)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)

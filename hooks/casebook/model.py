@@ -261,13 +261,13 @@ class SiteInfo:
     def build(cls, raw: dict[str, Any]) -> SiteInfo:
         return cls(raw["name"], raw["url"], raw["publisher"], raw.get("repo_url", ""), raw.get("branch", "main"))
 
-    def with_env(self, env: dict[str, str]) -> SiteInfo:
-        """Deployments override the address and the repository without editing data/site.yml."""
-        url = env.get("CASEBOOK_SITE_URL", "").strip() or self.url
+    def deployed(self, url: str = "", repo_url: str = "") -> SiteInfo:
+        """A deployment's address and repository instead of data/site.yml's (empty: keep those)."""
+        url = url.strip() or self.url
         return replace(
             self,
             url=url if url.endswith("/") else url + "/",
-            repo_url=env.get("CASEBOOK_REPO_URL", "").strip().rstrip("/") or self.repo_url,
+            repo_url=repo_url.strip().rstrip("/") or self.repo_url,
         )
 
     def page_url(self, web_path: str) -> str:

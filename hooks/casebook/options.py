@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
+
+from .model import SiteInfo
+from .schemas import check_site_values
 
 SHARD_PAGES = 2000  # Pagefind holds ~0.25 MB per page while indexing; shards keep memory flat
 
@@ -40,6 +44,17 @@ class BuildOptions:
             repo_url=env.get(cls.ENV["repo_url"], "").strip(),
         )
 
-    def site_overrides(self) -> dict[str, str]:
-        """The deployment's overrides in the form `SiteInfo.with_env` reads."""
-        return {self.ENV["site_url"]: self.site_url, self.ENV["repo_url"]: self.repo_url}
+    def problems(self, schema_dir: Path) -> list[str]:
+        """What is wrong with the deployment's address or repository, checked by the rules of
+        data/site.yml: these reach every page, the sitemap and the edit links as they are."""
+        out = [
+            f"{self.ENV['site_url']}：{p}" for p in check_site_values(url=self.site_url or None, schema_dir=schema_dir)
+        ]
+        out += [
+            f"{self.ENV['repo_url']}：{p}"
+            for p in check_site_values(repo_url=self.repo_url or None, schema_dir=schema_dir)
+        ]
+        return out
+
+    def apply(self, site: SiteInfo) -> SiteInfo:
+        return site.deployed(self.site_url, self.repo_url)

@@ -381,8 +381,8 @@ def check_site_values(
     character rule of every record. Empty when all given values are fine; None is not checked.
 
     For values that do not come through `casebook validate`: the deployment's CASEBOOK_SITE_URL
-    and CASEBOOK_REPO_URL (model.SiteInfo.with_env), which reach every page, the sitemap and the
-    edit links as they are."""
+    and CASEBOOK_REPO_URL (options.BuildOptions, applied by model.SiteInfo.deployed), which reach
+    every page, the sitemap and the edit links as they are."""
     schema = json.loads(((schema_dir or DEFAULT_SCHEMA_DIR) / "site.schema.json").read_text(encoding="utf-8"))
     out: list[str] = []
     for name, value in zip(SITE_VALUES, (url, repo_url, branch), strict=True):

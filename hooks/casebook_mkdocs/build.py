@@ -52,7 +52,10 @@ class CasebookBuild:
             # must still say why, so the reason travels in the error itself.
             raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
         book: Casebook = result.casebook
-        book.site = book.site.with_env(self.options.site_overrides())
+        problems = self.options.problems(self.project.schema_dir)
+        if problems:
+            raise PluginError("部署设置有错误：\n" + "\n".join(problems))
+        book.site = self.options.apply(book.site)
         self.book = book
         # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
         if not config.site_url:

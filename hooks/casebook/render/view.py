@@ -193,7 +193,8 @@ class View:
             counts = self._counts(key)
             top = max(counts.values(), default=1)
             rows = tuple(
-                ChartRow(v, labels[key](v), counts[v], round(100 * counts[v] / top, 1)) for v in self._order(key, counts)
+                ChartRow(v, labels[key](v), counts[v], round(100 * counts[v] / top, 1))
+                for v in self._order(key, counts)
             )
             out.append(Chart(key, heading, f"案例数，{heading}", rows))
         return out
