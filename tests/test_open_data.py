@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from casebook.citation import case_citation
-from casebook.exports import FORMULA_START, ExportError, cases_csv, cases_json, csv_columns, plan
+from casebook.exports import FORMULA_START, ExportError, cases_csv, cases_json, csv_columns
 from casebook.loader import Project, load
 from casebook.model import QUALIFIERS, Case, Casebook, Figure, case_path
 from casebook.schemas import SchemaSet
@@ -123,13 +123,6 @@ def test_the_exports_keep_their_shape(book: Casebook) -> None:
         assert all(list(r) == JSON_KEYS for r in _records(b).values())
         assert csv_columns(b) == CSV_COLUMNS
         assert list(_rows(b)[0]) == CSV_COLUMNS
-
-
-def test_without_the_schemas_the_plan_is_the_one_the_schema_makes(book: Casebook) -> None:
-    """The fallback used until the loader hands the schemas over must not drift from them."""
-    without = [(name, rule.keys, rule.columns) for name, rule in plan(book)]
-    with_schema = [(name, rule.keys, rule.columns) for name, rule in plan(_with_schemas(book, ROOT))]
-    assert without == with_schema
 
 
 def test_a_field_added_to_the_schema_alone_reaches_the_json_and_the_csv(project: Path) -> None:

@@ -236,36 +236,10 @@ JSON_ONLY: Mapping[str, str] = {
 # The record file a case comes from, after every property of the schema.
 TRAILER = ("record",)
 
-# Until the loader hands the schemas over (Casebook.schemas), the shape that schema 1.0 gives
-# the model's own fields; a test keeps this equal to what the real schema makes.
+
+# Shapes inferred for values that records hold beyond the schema.
 _STRING: Node = {"type": "string"}
 _STRINGS: Node = {"type": "array", "items": _STRING}
-_MARKDOWN: Node = {"type": "string", "contentMediaType": "text/markdown"}
-_WITHOUT_SCHEMA: Mapping[str, Node] = {
-    "id": {},
-    "title": _STRING,
-    "summary": _STRING,
-    "pillars": {},
-    "policies": {},
-    "place": {},
-    "period": {},
-    "themes": {},
-    "keywords": _STRINGS,
-    "background": _MARKDOWN,
-    "practice": _MARKDOWN,
-    "results": _MARKDOWN,
-    "insights": _MARKDOWN,
-    "figures": {},
-    "quotes": {},
-    "people": {},
-    "media": {},
-    "sources": {},
-    "related": _STRINGS,
-    "teaching": {},
-    "aliases": _STRINGS,
-    "added": _STRING,
-    "updated": _STRING,
-}
 
 
 # -- the plan: which rule takes each property ---------------------------------------------
@@ -383,8 +357,9 @@ def _inferred(values: list[Any]) -> Node:
 def plan(book: Casebook) -> list[tuple[str, Rule]]:
     """Each property of the case schema in its order, with the rule that exports it; then any
     property that records hold beyond the schema. Raises ExportError naming what no rule takes."""
-    schema = _Schema(book.schemas) if "case" in book.schemas else None
-    properties = dict(schema.properties if schema else _WITHOUT_SCHEMA)
+    if "case" not in book.schemas:
+        raise ExportError("没有读到 case.schema.json：开放数据按它的字段导出。")
+    properties = dict(_Schema(book.schemas).properties)
     seen: dict[str, list[Any]] = {}
     for case in book.cases_by_title:
         for name, value in case.extra.items():

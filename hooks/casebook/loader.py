@@ -913,6 +913,7 @@ def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
     if errors(loader.diagnostics):
         return LoadResult(None, diagnostics, files_checked, loader.docs)
     casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt)
+    casebook.schemas = loader.schemas.documents  # the exports take their fields from the schema
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
 
 
