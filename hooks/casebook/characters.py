@@ -103,15 +103,23 @@ def is_blank(value: str) -> bool:
 _SHOWN = re.compile(f"[{_ALWAYS}\t\n\r{INVISIBLE}]")
 
 
-def _escape(m: re.Match[str]) -> str:
-    n = ord(m.group())
-    return f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+# Printed as they are although str.isprintable() says no: spaces a Chinese text may well hold.
+_SPACES = frozenset("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
 
 
 def visible(text: str) -> str:
-    """text with every refused or invisible character written as \\uXXXX: what a message quotes
-    from a record must neither hide anything nor break the line it is printed on."""
-    return _SHOWN.sub(_escape, text)
+    """text with every refused, invisible or unprintable character written as \\uXXXX: what a
+    message quotes from a record must neither hide anything nor break the line it is printed on."""
+    if text.isprintable() and not _SHOWN.search(text):
+        return text
+    return "".join(
+        _escape_char(c) if (not c.isprintable() and c not in _SPACES) or _SHOWN.match(c) else c for c in text
+    )
+
+
+def _escape_char(char: str) -> str:
+    n = ord(char)
+    return f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 _MARK = object()  # in the trie of Markdown fields: a path that ends here is Markdown
