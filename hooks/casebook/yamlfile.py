@@ -392,19 +392,28 @@ _NOT_A_FILE_HINT = "这里只能放普通的 .yml 文本文件。"
 
 def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; else TooBig or NotRegular, judged
-    before a single byte is read.
+    before the file is opened.
 
-    O_NOFOLLOW refuses a symbolic link at the last part of the path (cases/leak.yml pointing at a
-    secret, whose first characters a syntax error would quote), O_NONBLOCK keeps a FIFO from
-    blocking the open, and fstat on the descriptor says what was opened, so a device such as
-    /dev/zero is never read. One open() and fstat() on the descriptor, rather than looking the
-    name up twice through pathlib, also halves the cost of reading a record."""
+    lstat() says what the name is without following it: a symbolic link (cases/leak.yml pointing
+    at a secret, whose first characters a syntax error would quote, or at /dev/zero, which would be
+    read until memory runs out), a FIFO (whose open would wait for a writer), a device or a folder
+    is refused unopened. The open then repeats the judgement on what it really opened, should the
+    name have changed in between: O_NOFOLLOW refuses a link, O_NONBLOCK keeps a FIFO from
+    blocking, fstat() on the descriptor says what it is."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0  # missing or unreadable: the open below says which, in its own words
+    if stat.S_ISLNK(mode):
+        raise SYMLINK
+    if mode and not stat.S_ISREG(mode):
+        raise NotRegular(_NOT_A_FILE, _NOT_A_FILE_HINT)
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows would otherwise turn \r\n into \n
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if path.is_symlink():  # ELOOP from O_NOFOLLOW, or a link that points nowhere
+        if path.is_symlink():  # ELOOP from O_NOFOLLOW: it became a link since lstat()
             raise SYMLINK from None
         if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
             raise NotRegular(_NOT_A_FILE, _NOT_A_FILE_HINT) from None
