@@ -101,11 +101,10 @@ QUERIES = [
 def find_every_query(page, site: str, variant: str, top: int | None) -> None:  # type: ignore[no-untyped-def]
     """Each of QUERIES finds its case (within the first `top` results when given), titled in the
     page's script; results lead to pages in the reader's own script (one Simplified index serves both)."""
-    import opencc
+    from casebook_mkdocs.variants import to_traditional  # the site's own conversion (s2tw)
 
-    to_hant = opencc.OpenCC("s2t")
     for query, title in QUERIES:
-        expected = to_hant.convert(title) if variant else title
+        expected = to_traditional(title) if variant else title
         titles = search(page, query)
         assert expected in titles[:top], f"{variant or 'zh-Hans'} {query!r}: {titles}"
         hrefs = page.locator(".cb-search__result a").evaluate_all("els => els.map(e => e.href)")

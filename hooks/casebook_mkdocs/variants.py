@@ -1,7 +1,7 @@
 """The Traditional-script variant of a built site, made from the Simplified one with OpenCC.
 
 Records are written once, in Simplified; after the site is built, every HTML page is
-converted phrase by phrase (OpenCC `s2t`) into the same path under zh-Hant/. Both variants
+converted phrase by phrase (OpenCC `s2tw`) into the same path under zh-Hant/. Both variants
 get the right `lang`, their own canonical URL, and a 简/繁 switch that lands on the same page.
 """
 
@@ -27,6 +27,13 @@ SWITCH_HANT = "https://cb-switch.invalid/zh-Hant/"
 # Generated output that belongs to the site as a whole, not to one script.
 SHARED = ("pagefind", "search", "data", "schema", "feed.xml", "sitemap.xml", "sitemap.xml.gz", "search-map.json")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Taiwan's standard characters (群眾, 為, 裡): plain `s2t` writes OpenCC's dictionary forms (羣衆, 爲,
+# 裏), which no region's readers write. Not `s2twp`: it also swaps words (社区 -> 社群), and the
+# records' words are the cases' own.
+TRADITIONAL = "s2tw"
+# Other Traditional forms of the same characters that a reader may type into the search box: the
+# dictionary's (羣衆) and Hong Kong's (羣眾). The search map takes them back to Simplified too.
+OTHER_TRADITIONAL = ("s2t", "s2hk")
 
 
 @cache
@@ -35,7 +42,7 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 def to_traditional(text: str) -> str:
-    return converter("s2t").convert(text)
+    return converter(TRADITIONAL).convert(text)
 
 
 @dataclass
@@ -74,12 +81,30 @@ class CharMaps:
         cjk = [c for c in self.chars if CJK.match(c)]
         table = _learn_single(set(cjk))
         s2t = {c: chr(table[ord(c)]) for c in cjk if table.get(ord(c), ord(c)) != ord(c)}
-        t2s = {t: converter("t2s").convert(t) for t in s2t.values()}
         return {
             "s2t": s2t,
-            "t2s": {t: s for t, s in t2s.items() if t != s},
+            "t2s": self._t2s(cjk, s2t),
             "pairs": {k: v for k, v in self.pairs.items() if k[0] in self.ambiguous or k[1] in self.ambiguous},
         }
+
+    def _t2s(self, cjk: list[str], s2t: dict[str, str]) -> dict[str, str]:
+        """A Traditional character back to the Simplified one it stands for on this site, from the
+        pages' own form and the other regions' (群 is its own Taiwan form, but 羣 must still find
+        it). Taiwan's forms include characters that are also Simplified (著 is 着's form, and the 著
+        of 显著): where the site writes such a character itself, OpenCC's t2s decides (it keeps 著)."""
+        sources: dict[str, set[str]] = {}
+        for simplified in cjk:
+            forms = {s2t.get(simplified, simplified), *(converter(c).convert(simplified) for c in OTHER_TRADITIONAL)}
+            for form in forms:
+                if len(form) == 1 and form != simplified:
+                    sources.setdefault(form, set()).add(simplified)
+        out = {}
+        for form, simplified_chars in sources.items():
+            if len(simplified_chars) == 1 and form not in self.chars:
+                out[form] = next(iter(simplified_chars))
+            else:
+                out[form] = converter("t2s").convert(form)
+        return {t: s for t, s in out.items() if t != s}
 
 
 _SINGLE: dict[int, int] = {}
@@ -91,7 +116,7 @@ def _learn_single(chars: set[str]) -> dict[int, int]:
         if ord(c) in _SINGLE:
             continue
         if CJK.match(c):
-            t = converter("s2t").convert(c)
+            t = converter(TRADITIONAL).convert(c)
             if len(t) == 1 and t != c:
                 _SINGLE[ord(c)] = ord(t)
         _SINGLE.setdefault(ord(c), ord(c))
