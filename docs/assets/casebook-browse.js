@@ -18,7 +18,12 @@
     var facets = Array.prototype.map.call(form.querySelectorAll("fieldset[data-facet]"), function (f) {
       return f.getAttribute("data-facet");
     });
-    var hant = document.documentElement.lang === "zh-Hant";
+    // This script is copied to zh-Hant/ unconverted: its words in both scripts.
+    var hant = (document.documentElement.lang || "").indexOf("zh-Hant") === 0;
+    var WORDS = {
+      hans: { all: "共 ", some: "筛选出 ", cases: " 个案例" },
+      hant: { all: "共 ", some: "篩選出 ", cases: " 個案例" }
+    }[hant ? "hant" : "hans"];
     form.hidden = false;
 
     function values(card, facet) {
@@ -70,8 +75,8 @@
       sorted.forEach(function (card) { list.appendChild(card); });
       var total = status.getAttribute("data-total");
       status.textContent = shown === +total
-        ? (hant ? "共 " : "共 ") + total + (hant ? " 個案例" : " 个案例")
-        : (hant ? "篩選出 " : "筛选出 ") + shown + " / " + total + (hant ? " 個案例" : " 个案例");
+        ? WORDS.all + total + WORDS.cases
+        : WORDS.some + shown + " / " + total + WORDS.cases;
       var params = new URLSearchParams();
       facets.forEach(function (facet) { if (picked[facet].length) { params.set(facet, picked[facet].join(",")); } });
       if (sort !== "newest") { params.set("sort", sort); }

@@ -6,13 +6,18 @@
   "use strict";
 
   var config = JSON.parse(document.getElementById("__config").textContent);
-  var hant = document.documentElement.lang === "zh-Hant";
+  var hant = (document.documentElement.lang || "").indexOf("zh-Hant") === 0;
   var preview = document.documentElement.hasAttribute("data-cb-preview");  // make serve: no index
   var base = new URL((config.base || ".") + "/", location.href);
   var root = hant ? new URL("../", base) : base;       // the site root, where pagefind/ lives
-  var text = hant
-    ? { placeholder: "搜尋案例、地區、做法", none: "沒有找到", searching: "搜尋中…", results: "個結果", label: "搜尋" }
-    : { placeholder: "搜索案例、地区、做法", none: "没有找到", searching: "搜索中…", results: "个结果", label: "搜索" };
+  // The pages under zh-Hant/ are converted at build time; this script is not, so its words come
+  // in both scripts here.
+  var text = {
+    hans: { placeholder: "搜索案例、地区、做法", none: "没有找到", searching: "搜索中…", results: "个结果", label: "搜索",
+      list: "搜索结果", broken: "搜索暂时无法使用", preview: "预览（make serve）不建搜索索引；完整站点用 make build 或 make serve-full。" },
+    hant: { placeholder: "搜尋案例、地區、做法", none: "沒有找到", searching: "搜尋中…", results: "個結果", label: "搜尋",
+      list: "搜尋結果", broken: "搜尋暫時無法使用", preview: "預覽（make serve）不建搜尋索引；完整網站用 make build 或 make serve-full。" }
+  }[hant ? "hant" : "hans"];
 
   var pagefind = null;
   var maps = null;
@@ -94,29 +99,84 @@
     box.className = "cb-search";
     box.setAttribute("role", "search");
     box.innerHTML =
-      '<button type="button" class="cb-search__open md-header__button md-icon" aria-label="' + text.label + '">' +
+      '<button type="button" class="cb-search__open md-header__button md-icon" aria-label="' + text.label +
+      '" aria-expanded="false" aria-controls="cb-search-panel">' +
       '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg></button>' +
-      '<div class="cb-search__panel">' +
+      '<div class="cb-search__panel" id="cb-search-panel">' +
       '<input type="search" class="cb-search__input" autocomplete="off" enterkeyhint="search" aria-label="' + text.label +
       '" placeholder="' + text.placeholder + '">' +
-      '<p class="cb-search__status" aria-live="polite"></p><ol class="cb-search__results"></ol></div>';
+      '<p class="cb-search__status" aria-live="polite"></p><ol class="cb-search__results" aria-label="' + text.list +
+      '"></ol></div>';
     var anchor = header.querySelector(".md-header__option") || null;
     header.insertBefore(box, anchor);
     var input = box.querySelector(".cb-search__input");
     var status = box.querySelector(".cb-search__status");
     var list = box.querySelector(".cb-search__results");
+    var opener = box.querySelector(".cb-search__open");
     var timer = null;
     var serial = 0;
+    var openFirst = false;  // Enter came before the results: open the first once they are in
 
-    box.querySelector(".cb-search__open").addEventListener("click", function () {
-      box.classList.toggle("cb-search--open");
+    function setOpen(open) {
+      box.classList.toggle("cb-search--open", open);
+      opener.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+
+    /* Escape: clear and close, and give focus back where it came from: the toggle on a phone
+       (where the box folds away), the box itself on a desk (where it stays in the header). */
+    function close() {
+      clearTimeout(timer);
+      serial++;
+      openFirst = false;
+      input.value = "";
+      list.innerHTML = "";
+      status.textContent = "";
+      setOpen(false);
+      if (opener.offsetParent !== null) { opener.focus(); } else { input.focus(); }
+    }
+
+    function links() { return Array.prototype.slice.call(list.querySelectorAll(".cb-search__result a")); }
+
+    opener.addEventListener("click", function () {
+      setOpen(!box.classList.contains("cb-search--open"));
       if (box.classList.contains("cb-search--open")) { input.focus(); }
     });
     input.addEventListener("focus", function () { if (!preview) { load(); } });
     input.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { input.value = ""; list.innerHTML = ""; status.textContent = ""; box.classList.remove("cb-search--open"); }
+      // Enter also confirms a word in a Chinese input method: that Enter is the IME's, not ours.
+      if (e.isComposing || e.keyCode === 229) { return; }
+      if (e.key === "Escape") { e.preventDefault(); close(); return; }
+      if (e.key === "ArrowDown") {
+        var all = links();
+        if (all.length) { e.preventDefault(); all[0].focus(); }
+        return;
+      }
+      if (e.key === "Enter") {
+        e.preventDefault();
+        var answered = list.getAttribute("data-query") === input.value.trim() && links().length;
+        if (answered) { links()[0].click(); } else if (input.value.trim()) { openFirst = true; clearTimeout(timer); run(); }
+      }
+    });
+    // Within the results: arrows move from one to the next (Up from the first returns to the box);
+    // Enter is the link's own; Escape closes as in the box.
+    list.addEventListener("keydown", function (e) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (at < 0) { return; }
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        var next = at + (e.key === "ArrowDown" ? 1 : -1);
+        if (next < 0) { input.focus(); } else if (next < all.length) { all[next].focus(); }
+      } else if (e.key === "Home" || e.key === "End") {
+        e.preventDefault();
+        all[e.key === "Home" ? 0 : all.length - 1].focus();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+      }
     });
     input.addEventListener("input", function () {
+      openFirst = false;
       clearTimeout(timer);
       timer = setTimeout(run, 150);
     });
@@ -125,7 +185,7 @@
       var query = input.value.trim();
       var mine = ++serial;
       if (!query) { list.innerHTML = ""; status.textContent = ""; return; }
-      if (preview) { status.textContent = "预览（make serve）不建搜索索引；完整站点用 make build 或 make serve-full。"; return; }
+      if (preview) { status.textContent = text.preview; return; }
       status.textContent = text.searching;
       load().then(function () {
         return pagefind.search(toHans(query));
@@ -137,8 +197,13 @@
         if (mine !== serial) { return; }
         status.textContent = found.total ? found.total + " " + text.results : "";
         render(list, found.data, query);
+        if (openFirst) {
+          openFirst = false;
+          var first = list.querySelector(".cb-search__result a");
+          if (first) { first.click(); }
+        }
       }).catch(function () {
-        status.textContent = hant ? "搜尋暫時無法使用" : "搜索暂时无法使用";
+        status.textContent = text.broken;
       });
     }
   }

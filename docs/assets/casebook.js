@@ -1,7 +1,16 @@
-/* Copy controls for trainers: a link to each section and key figure, and the citations.
-   Everything works without this script too: anchors stay links, citations stay selectable. */
+/* Copy controls for trainers: a link to each section and key figure, and the citations; and the
+   theme's ☰ menu made a keyboard control. Everything works without this script too: anchors stay
+   links, citations stay selectable, the menu opens on a tap. */
 (function () {
   "use strict";
+
+  // The pages under zh-Hant/ are converted by OpenCC at build time; this script is copied as it
+  // is, so its interface words come in both scripts here.
+  var hant = (document.documentElement.lang || "").indexOf("zh-Hant") === 0;
+  var WORDS = {
+    hans: { copyLink: "复制链接", copied: "已复制", manual: "请手动复制", menu: "导航菜单", table: "表格，可左右滚动" },
+    hant: { copyLink: "複製連結", copied: "已複製", manual: "請手動複製", menu: "導覽選單", table: "表格，可左右捲動" }
+  }[hant ? "hant" : "hans"];
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
@@ -21,24 +30,50 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
-  function flash(button, text) {
-    var before = button.textContent;
-    button.textContent = text;
-    button.classList.add("cb-copied");
-    setTimeout(function () { button.textContent = before; button.classList.remove("cb-copied"); }, 1600);
+  /* A polite live region, visually hidden, so that a screen reader hears "已复制" too: the button
+     keeps focus and its name, which a changed text alone would not announce. */
+  var announcer = null;
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("p");
+      announcer.setAttribute("aria-live", "polite");
+      announcer.className = "cb-announce";
+      announcer.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;" +
+        "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0";
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = text; }, 50);
   }
 
+  function flash(button, text) {
+    var before = button.textContent;
+    var name = button.getAttribute("aria-label");
+    button.textContent = text;
+    // While the text reads 已复制, so does the name (visible text and name stay one).
+    if (name !== null) { button.setAttribute("aria-label", text); }
+    button.classList.add("cb-copied");
+    announce(text);
+    setTimeout(function () {
+      button.textContent = before;
+      if (name !== null) { button.setAttribute("aria-label", name); }
+      button.classList.remove("cb-copied");
+    }, 1600);
+  }
+
+  /* The name begins with the visible words (WCAG 2.5.3: a reader who says "复制链接" to a voice
+     control finds it) and goes on to say which section, as sixteen identical names would not. */
   function linkButton(id, label) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "cb-copy-link";
-    b.textContent = "复制链接";
-    b.setAttribute("aria-label", "复制“" + label + "”的链接");
+    b.textContent = WORDS.copyLink;
+    b.setAttribute("aria-label", WORDS.copyLink + "：" + label);
     b.setAttribute("data-cb-link", id);
     return b;
   }
 
-  function setup() {
+  function copyButtons() {
     var content = document.querySelector(".md-content");
     if (!content) { return; }
     content.querySelectorAll("h2[id], h3[id]").forEach(function (h) {
@@ -47,7 +82,7 @@
     });
     content.querySelectorAll(".cb-fig[id]").forEach(function (fig) {
       var label = fig.querySelector(".cb-fig-label");
-      fig.appendChild(linkButton(fig.id, label ? label.textContent : fig.id));
+      fig.appendChild(linkButton(fig.id, (label ? label.textContent : fig.id).trim()));
     });
     content.addEventListener("click", function (event) {
       var target = event.target;
@@ -55,14 +90,95 @@
       var id = target.getAttribute("data-cb-link");
       if (id !== null) {
         var url = location.origin + location.pathname + "#" + encodeURIComponent(id);
-        copyText(url).then(function () { flash(target, "已复制"); }, function () { flash(target, "请手动复制"); });
+        copyText(url).then(function () { flash(target, WORDS.copied); }, function () { flash(target, WORDS.manual); });
         return;
       }
       if (target.hasAttribute("data-cb-copy")) {
         var holder = target.closest(".cb-copyable");
         var text = holder ? holder.querySelector(".cb-copy-text").textContent : "";
-        copyText(text).then(function () { flash(target, "已复制"); }, function () { flash(target, "请手动复制"); });
+        copyText(text).then(function () { flash(target, WORDS.copied); }, function () { flash(target, WORDS.manual); });
       }
+    });
+  }
+
+  /* Material's ☰ is a <label> for a hidden checkbox: a tap opens the drawer, but it has no name,
+     no state, and Tab passes it by, while the closed drawer's links, off screen, are Tab stops.
+     Here it becomes a named button that Tab reaches, Enter and Space toggle, and Escape closes,
+     focus returning to it; the closed drawer is inert where it is a drawer (below Material's
+     76.25em, where the ☰ shows; above it the same element is the visible side navigation). */
+  function menuButton() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+    if (!toggle || !label) { return; }
+    var drawer = document.querySelector(".md-sidebar--primary");
+    label.setAttribute("role", "button");
+    label.setAttribute("tabindex", "0");
+    label.setAttribute("aria-label", WORDS.menu);
+    if (drawer) {
+      drawer.id = drawer.id || "cb-drawer";
+      label.setAttribute("aria-controls", drawer.id);
+    }
+    var wide = window.matchMedia("(min-width: 76.25em)");
+    function sync() {
+      label.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+      if (drawer) { drawer.inert = !wide.matches && !toggle.checked; }
+    }
+    sync();
+    toggle.addEventListener("change", sync);
+    if (wide.addEventListener) { wide.addEventListener("change", sync); }
+    label.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") { return; }
+      e.preventDefault();  // Space would scroll the page
+      toggle.click();      // toggles the checkbox and fires its change event, which Material watches
+      if (toggle.checked && drawer) {
+        var first = drawer.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.checked) {
+        toggle.click();
+        label.focus();
+      }
+    });
+  }
+
+  /* Wide tables scroll sideways inside Material's wrapper on a phone: a keyboard reader can only
+     scroll what takes focus (WCAG 2.1.1), so a wrapper that overflows becomes a named Tab stop,
+     as Material already does for code blocks. Checked again when the width changes. */
+  function scrollableTables() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", WORDS.table);
+      } else if (wrap.getAttribute("aria-label") === WORDS.table) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  /* Markdown task lists ("- [ ]") draw a disabled checkbox with no label: named by its item, a
+     screen reader says which point is not yet done. */
+  function taskLists() {
+    document.querySelectorAll(".task-list-item > input[type=checkbox]:not([aria-label])").forEach(function (box) {
+      var item = box.parentNode.cloneNode(true);
+      item.querySelectorAll("ul, ol").forEach(function (nested) { nested.remove(); });
+      box.setAttribute("aria-label", item.textContent.trim().slice(0, 200));
+    });
+  }
+
+  function setup() {
+    copyButtons();
+    menuButton();
+    taskLists();
+    scrollableTables();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(scrollableTables, 200);
     });
   }
 
