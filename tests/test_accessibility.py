@@ -164,7 +164,7 @@ def test_traditional_pages_show_no_simplified_interface_word(
         page.goto(served_site + path, wait_until="load")
         assert page.evaluate("document.documentElement.lang").startswith("zh-Hant")
         if path.endswith("qiaomen/"):
-            assert page.locator(".cb-copy-link").first.inner_text() == "複製連結"
+            assert page.locator("[data-cb-copy-section]").inner_text() == "複製鏈接"
         search(page, "敲门")  # the search box's words and its results are the page's too
         page.locator('.md-header label[for="__drawer"]').focus()
         words = visible_words(page)
@@ -180,9 +180,9 @@ def test_simplified_pages_keep_simplified_interface_words(browser: Any, served_s
     try:
         page = context.new_page()
         page.goto(served_site + "cases/qinghe-ju-tiantian-qiaomen/", wait_until="load")
-        button = page.locator(".cb-copy-link").first
-        assert button.inner_text() == "复制链接"
-        assert button.get_attribute("aria-label").startswith("复制链接：")
+        button = page.locator("[data-cb-copy-section]")
+        assert button.is_visible() and button.inner_text() == "复制链接"
+        assert page.locator("h2#practice button").count() == 0  # no button inside a heading
         assert page.locator(".cb-search__open").get_attribute("aria-label") == "搜索"
         assert page.locator('.md-header label[for="__drawer"]').get_attribute("aria-label") == "导航菜单"
     finally:

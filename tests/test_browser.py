@@ -198,7 +198,8 @@ def test_figure_chart_bars_link_to_their_cases(browser, served_site: str) -> Non
     context, page, _ = visit(browser, served_site + "figures/")
     try:
         bar = page.locator('#by-pillar ~ figure a[href$="?pillar=sanzhi"]').first
-        assert "2 个案例" in bar.locator("title").text_content()
+        assert "2 个案例" in bar.inner_text()
+        assert bar.bounding_box()["height"] >= 44  # a finger-sized row
         page.goto(served_site + "figures/" + bar.get_attribute("href"), wait_until="networkidle")
         titles = page.locator(".cb-browse__card:visible .cb-browse__title").all_inner_texts()
         assert sorted(titles) == ["汉阳区江欣苑社区文化建设", "青山区青和居“天天敲门组”"]

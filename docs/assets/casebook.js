@@ -1,4 +1,4 @@
-/* Copy controls for trainers: a link to each section and key figure, and the citations; and the
+/* Copy controls for trainers: the link to a section or key figure, and the citations; and the
    theme's ☰ menu made a keyboard control. Everything works without this script too: anchors stay
    links, citations stay selectable, the menu opens on a tap. */
 (function () {
@@ -61,35 +61,21 @@
     }, 1600);
   }
 
-  /* The name begins with the visible words (WCAG 2.5.3: a reader who says "复制链接" to a voice
-     control finds it) and goes on to say which section, as sixteen identical names would not. */
-  function linkButton(id, label) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "cb-copy-link";
-    b.textContent = WORDS.copyLink;
-    b.setAttribute("aria-label", WORDS.copyLink + "：" + label);
-    b.setAttribute("data-cb-link", id);
-    return b;
-  }
-
+  /* A case page gathers its sharing tools in one panel (分享与引用): the address, the citations,
+     and one picker for the link to any section or key figure, in place of a button in every
+     heading (which a screen reader read as part of the heading). Without this script the picker
+     stays hidden and each heading's ¶ anchor is the section's link. */
   function copyButtons() {
     var content = document.querySelector(".md-content");
     if (!content) { return; }
-    content.querySelectorAll("h2[id], h3[id]").forEach(function (h) {
-      if (h.closest(".cb-print-case")) { return; }
-      h.appendChild(linkButton(h.id, h.textContent.replace("¶", "").trim()));
-    });
-    content.querySelectorAll(".cb-fig[id]").forEach(function (fig) {
-      var label = fig.querySelector(".cb-fig-label");
-      fig.appendChild(linkButton(fig.id, (label ? label.textContent : fig.id).trim()));
-    });
+    var picker = content.querySelector("[data-cb-section-picker]");
+    if (picker) { picker.hidden = false; }
     content.addEventListener("click", function (event) {
       var target = event.target;
       if (!(target instanceof HTMLElement)) { return; }
-      var id = target.getAttribute("data-cb-link");
-      if (id !== null) {
-        var url = location.origin + location.pathname + "#" + encodeURIComponent(id);
+      if (target.hasAttribute("data-cb-copy-section")) {
+        var select = content.querySelector("[data-cb-section-select]");
+        var url = location.origin + location.pathname + "#" + encodeURIComponent(select.value);
         copyText(url).then(function () { flash(target, WORDS.copied); }, function () { flash(target, WORDS.manual); });
         return;
       }

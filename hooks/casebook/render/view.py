@@ -102,6 +102,19 @@ class View:
         place = "".join(p.name for p in self.book.place_chain(case) if p.level != "city")
         return f"place:{place}, pillar:{self.pillar_labels(case)}".replace("，", " ")
 
+    def link_targets(self, case: Case) -> list[tuple[str, str]]:
+        """What a trainer may link to on a case page: its sections and each key figure, in page order."""
+        out: list[tuple[str, str]] = []
+        if case.figures:
+            out.append(("figures", "关键数字"))
+            out += [(f.anchor, f"　数字：{f.display} {f.label}") for f in case.figures]
+        out += [(key, label) for key, label in SECTIONS if getattr(case, key)]
+        parts = (("quotes", "原话", case.quotes), ("people", "人物", case.people))
+        out += [(key, label) for key, label, items in parts if items]
+        if not case.teaching.empty:
+            out.append(("teaching", "教学参考"))
+        return [*out, ("sources", "来源")]
+
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
 
