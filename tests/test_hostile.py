@@ -437,6 +437,16 @@ def test_a_missing_reference_file_is_one_error(project: Path) -> None:
     assert [(d["file"], d["message"]) for d in errors] == [("data/sources.yml", "缺少参考数据文件")], shown(errors)
 
 
+@pytest.mark.parametrize("name", ["index", "print"])
+def test_a_collection_named_for_a_reserved_id(project: Path, name: str) -> None:
+    """A collection's id is its file name: collections/index/ would be the list of collections."""
+    (project / "data" / "collections" / f"{name}.yml").write_bytes((project / COLLECTION).read_bytes())
+    run, payload = validate_json(project)
+    assert run.code == 1
+    rel = f"data/collections/{name}.yml"
+    expect_exactly(payload, rel, [Expect(1, 1, "", f"文件名“{name}.yml”是网站保留的名字", "网站自己的页面")])
+
+
 # -- 3. the file system --------------------------------------------------------------------
 
 
@@ -868,15 +878,15 @@ def test_validate_is_not_slowed_by_the_checks_on_clean_records() -> None:
     assert time.perf_counter() - started < 5
 
 
-# Each input run through `casebook validate` once, by where it is made: the corpus files, the
-# reference-data changes (and the missing file), the file-system tests (the leak, /dev/zero, two
-# FIFOs, the linked photo folder, a link and a FIFO in a photo folder, two records in case folders,
-# four linked folders, four linked files under data/, the truncated photo, the raw U+2028), the
-# Markdown made in Python (20,000 "[" in one field, in four, in a policy description) and the
-# seven files of test_every_string_of_every_file_kind_is_checked.
+# Each input run through `casebook validate` once, by where it is made: the corpus files; the
+# reference-data changes, the missing file and the two collections named index and print; the
+# file-system tests (the leak, /dev/zero, two FIFOs, the linked photo folder, a link and a FIFO in a
+# photo folder, two records in case folders, four linked folders, four linked files under data/,
+# the truncated photo, the raw U+2028); the Markdown made in Python (20,000 "[" in one field, in
+# four, in a policy description); the six files of test_every_string_of_every_file_kind_is_checked.
 HOSTILE_INPUTS = {
     "case records (tests/hostile/)": len(ENTRIES),
-    "reference data, site.yml, collections": len(DATA_INPUTS) + 1,
+    "reference data, site.yml, collections": len(DATA_INPUTS) + 1 + 2,
     "file system": 1 + 1 + 2 + 1 + 2 + 2 + 4 + 4 + 1 + 1,
     "pathological Markdown": 3,
     "one rule for every file kind": 6,
