@@ -383,7 +383,7 @@ def check_site_values(
     For values that do not come through `casebook validate`: the deployment's CASEBOOK_SITE_URL
     and CASEBOOK_REPO_URL (options.BuildOptions, applied by model.SiteInfo.deployed), which reach
     every page, the sitemap and the edit links as they are."""
-    schema = json.loads(((schema_dir or DEFAULT_SCHEMA_DIR) / "site.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(read_regular((schema_dir or DEFAULT_SCHEMA_DIR) / "site.schema.json", 4 * 1024 * 1024))
     out: list[str] = []
     for name, value in zip(SITE_VALUES, (url, repo_url, branch), strict=True):
         if value is None:
