@@ -463,8 +463,8 @@ def make_project(dest: Path, records: Sequence[Record], root: Path = ROOT) -> Pa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from casebook.diagnostics import format_text
-    from casebook.loader import Project, load
+    from casebook.records.diagnostics import format_text
+    from casebook.records.loader import Project, load
 
     p = argparse.ArgumentParser(description="Write a project with N synthetic case records, then validate it.")
     p.add_argument("count", type=int)

@@ -15,10 +15,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from casebook import site as core_site
-from casebook.loader import LoadResult, Project, load
 from casebook.model import Casebook
-from casebook.qr import qr_png
+from casebook.records.loader import LoadResult, Project, load
+from casebook.site import pages as core_site
+from casebook.site.qr import qr_png
 from casebook_mkdocs.variants import to_traditional
 
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1"}
@@ -43,7 +43,7 @@ class Validation:
 
 
 def validate(project: Path) -> Validation:
-    """`casebook.loader.load` on the whole project, as `casebook validate` and the hook run it."""
+    """`casebook.records.loader.load` on the whole project, as `casebook validate` and the hook run it."""
     start = time.perf_counter()
     result = load(Project(project))
     return Validation(time.perf_counter() - start, result)
@@ -265,7 +265,7 @@ def _write(path: Path, content: bytes | str) -> None:
 def make_plain_project(hook_project: Path, book: Casebook, dest: Path) -> Path:
     """Another project with the same theme and settings whose docs/ holds the pages of the hook's
     site as Markdown files: the hand-written pages (their <!-- casebook:NAME --> blocks filled by
-    casebook.site.SitePages.fill_blocks), every generated page as Markdown (its HTML article
+    casebook.site.pages.SitePages.fill_blocks), every generated page as Markdown (its HTML article
     under front matter), each of those once more in Traditional script under zh-Hant/, as the hook's site has them,
     and the files the hook adds (data, feed, schemas, QR codes, photos)."""
     docs = dest / "docs"

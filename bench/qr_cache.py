@@ -16,7 +16,7 @@ import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
-from casebook.qr import QrBatch, _draw_all, cache_path
+from casebook.site.qr import QrBatch, _draw_all, cache_path
 
 
 def _seconds(step: object) -> float:

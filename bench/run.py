@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as `python bench/run.py`
 from bench import measure, report, search_probe
 from bench.generate import ROOT, Record, generate, make_project, read_reference
 from bench.profiling import ProfileResult, profile_build
-from casebook.diagnostics import format_text
+from casebook.records.diagnostics import format_text
 
 BENCH = Path(__file__).resolve().parent
 QUICK_SIZE = 20

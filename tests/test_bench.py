@@ -13,7 +13,7 @@ import pytest
 from bench.generate import generate, make_project, read_reference, write_cases
 from bench.search_probe import browser_missing
 
-from casebook.loader import Project, load
+from casebook.records.loader import Project, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("background", "practice", "results", "insights")

@@ -150,7 +150,7 @@ def test_cases_are_not_in_the_navigation(site: Path) -> None:
 
 def test_search_index_holds_every_case_once(site: Path) -> None:
     """One Simplified index serves both scripts (the browser converts Traditional queries)."""
-    from casebook.search import indexed_pages
+    from casebook.site.search import indexed_pages
 
     indexed = indexed_pages(site)
     assert {f"/cases/{c}/" for c in CASE_IDS} <= indexed
@@ -163,7 +163,7 @@ def test_search_index_holds_every_case_once(site: Path) -> None:
 def test_search_index_in_shards_still_holds_every_page(site: Path, sharded_site: Path) -> None:
     import json as json_
 
-    from casebook.search import indexed_pages
+    from casebook.site.search import indexed_pages
 
     shards = json_.loads((sharded_site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert len(shards) >= 3 and all((sharded_site / "pagefind" / s / "pagefind-entry.json").is_file() for s in shards)

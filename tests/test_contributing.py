@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.fieldref import END, START, between, markdown, replace_between, sections
-from casebook.schemafields import load_schema
+from casebook.editor.fieldref import END, START, between, markdown, replace_between, sections
+from casebook.editor.schemafields import load_schema
 
 from .conftest import ROOT, casebook
 

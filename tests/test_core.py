@@ -7,11 +7,11 @@ import json
 import pytest
 import yaml
 
-from casebook.diagnostics import Diagnostic, format_github, format_json
-from casebook.loader import Project, load
 from casebook.model import Casebook
-from casebook.schemas import SchemaSet
-from casebook.site import SitePages
+from casebook.records.diagnostics import Diagnostic, format_github, format_json
+from casebook.records.loader import Project, load
+from casebook.records.schemas import SchemaSet
+from casebook.site.pages import SitePages
 
 from .conftest import ROOT
 
@@ -176,13 +176,13 @@ def test_output_formats_are_machine_readable() -> None:
 
 
 def test_loader_uses_the_c_loader() -> None:
-    from casebook import yamlfile
+    from casebook.records import yamlfile
 
     assert yamlfile._Loader is yaml.CSafeLoader
 
 
 def test_parallel_reading_reports_exactly_what_sequential_reading_does(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from casebook import loader
+    from casebook.records import loader
 
     seed = (project / "cases" / "dongting-wuhan-weilinli.yml").read_text(encoding="utf-8")
     for i in range(40):
@@ -204,7 +204,7 @@ def test_fast_and_full_schema_validators_agree(project) -> None:  # type: ignore
     """The compiled fast path may only skip jsonschema when jsonschema would find nothing."""
     import fastjsonschema
 
-    from casebook.yamlfile import load_file
+    from casebook.records.yamlfile import load_file
 
     schemas = SchemaSet(ROOT / "data" / "schema")
     seed = (ROOT / "cases" / "jinyinhu-hongse-wuye-waiyu-ban.yml").read_text(encoding="utf-8")

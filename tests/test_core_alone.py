@@ -12,8 +12,8 @@ import sys
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from casebook.loader import Project, load
-from casebook.site import SitePages, files, photos, qr_codes
+from casebook.records.loader import Project, load
+from casebook.site.pages import SitePages, files, photos, qr_codes
 
 from .conftest import ROOT, casebook, mkdocs_build
 
@@ -70,7 +70,7 @@ def test_the_core_imports_no_site_generator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
-    assert not re.search(r"md-|Material", (ROOT / "hooks/casebook/render/templates/macros.html").read_text())
+    assert not re.search(r"md-|Material", (ROOT / "hooks/casebook/site/templates/macros.html").read_text())
 
 
 def test_a_deployments_address_is_checked_like_site_yml(project) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ import ast
 import json
 from pathlib import Path
 
-from casebook import schemafields
-from casebook.project_root import find_root, locate
-from casebook.schemafields import KIND, definition, field_named, fields, load_schema, resolve, resolver
+from casebook.editor import schemafields
+from casebook.editor.project_root import find_root, locate
+from casebook.editor.schemafields import KIND, definition, field_named, fields, load_schema, resolve, resolver
 
 from .conftest import ROOT
 

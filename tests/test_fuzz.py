@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook.loader import Project, load
+from casebook.records.loader import Project, load
 
 from .conftest import ROOT, copy_project
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from casebook.loader import Project, load
 from casebook.model import Casebook
-from casebook.site import SitePages
+from casebook.records.loader import Project, load
+from casebook.site.pages import SitePages
 
 from .conftest import ROOT
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from casebook.cli import parser
+from casebook.editor.cli import parser
 
 from .conftest import ROOT
 

@@ -36,11 +36,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from casebook import characters
-from casebook.diagnostics import Diagnostic, field_path, format_github, format_json, format_text
-from casebook.loader import Project, load
-from casebook.schemas import SchemaSet, check_site_values
-from casebook.yamlfile import decode, parse
+from casebook.records import character_check, characters
+from casebook.records.diagnostics import Diagnostic, field_path, format_github, format_json, format_text
+from casebook.records.loader import Project, load
+from casebook.records.schemas import SchemaSet, check_site_values
+from casebook.records.yamlfile import decode, parse
 
 from .conftest import ROOT, Run, casebook, copy_project
 from .test_corpus import Entry, Expect, parse_header, tiny_png
@@ -669,7 +669,7 @@ EXTENSIONS = [
 def test_what_validation_accepts_converts_in_linear_time(make: Callable[[int], str]) -> None:
     """The limits are set so that the worst a field may hold converts in well under a second with
     the site's extensions (20,000 unclosed "[" took minutes)."""
-    from casebook import markdown_safety
+    from casebook.records import markdown_safety
 
     text = make(20_000)
     assert len(text) <= 20_000
@@ -693,7 +693,7 @@ def test_what_validation_accepts_converts_in_linear_time(make: Callable[[int], s
     ],
 )
 def test_the_limits_are_where_they_are_said_to_be(text: str, code: str) -> None:
-    from casebook import markdown_safety
+    from casebook.records import markdown_safety
 
     found = list(markdown_safety._bracket_problems(text, markdown_safety._brackets(text)))
     found += list(markdown_safety._nesting_problems(text))
@@ -701,7 +701,7 @@ def test_the_limits_are_where_they_are_said_to_be(text: str, code: str) -> None:
 
 
 def test_escaped_and_paired_brackets_are_not_counted() -> None:
-    from casebook import markdown_safety
+    from casebook.records import markdown_safety
 
     text = "\\[" * 100 + "[链接](https://example.org/a_(b)) " * 50 + "\n\n" + "[注]" * 100
     pairs = markdown_safety._brackets(text)
@@ -935,7 +935,7 @@ def test_any_text_in_any_string_field_is_accepted_or_located(data: st.DataObject
     if decoded is not None:
         doc, problems = parse(decoded, display)
     if doc is not None:
-        problems += SCHEMAS.check("case", doc) + characters.check(doc, SCHEMAS.markdown_tries["case"])
+        problems += SCHEMAS.check("case", doc) + character_check.check(doc, SCHEMAS.markdown_tries["case"])
     printed = format_text(problems)
     # Nothing unprintable, but the spaces a Chinese text holds (an ideographic space is shown as it is).
     assert all(c.isprintable() or c in characters._SPACES for c in printed.replace("\n", "")), printed

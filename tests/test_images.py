@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
-from casebook.images import renditions
+from casebook.records.images import renditions
 
 from .conftest import casebook, line_of, mkdocs_build
 

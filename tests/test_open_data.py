@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from casebook.citation import case_citation
-from casebook.exports import FORMULA_START, ExportError, cases_csv, cases_json, csv_columns
-from casebook.loader import Project, load
 from casebook.model import QUALIFIERS, Case, Casebook, Figure, case_path
-from casebook.schemas import SchemaSet
+from casebook.records.loader import Project, load
+from casebook.records.schemas import SchemaSet
+from casebook.site.exports import FORMULA_START, ExportError, cases_csv, cases_json, csv_columns
 
 from .conftest import ROOT
 
@@ -207,7 +207,7 @@ def test_qualifiers_are_the_schemas_and_know_their_place() -> None:
 
 
 def test_one_case_url(book: Casebook) -> None:
-    from casebook.render import urls
+    from casebook.site import urls
 
     url = book.site.case_url(CASE)
     assert url == f"{book.site.url}cases/{CASE}/"

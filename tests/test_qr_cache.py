@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook import qr
-from casebook.qr import QrBatch, cache_path, draw, qr_png
+from casebook.site import qr
+from casebook.site.qr import QrBatch, cache_path, draw, qr_png
 
 URL = "https://example.test/cases/a/"
 OTHER = "https://evil.example/"

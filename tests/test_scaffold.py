@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook import placeholders
-from casebook.diagnostics import field_path
-from casebook.schemafields import children, fields, load_schema
-from casebook.yamlfile import load_file
+from casebook.editor.schemafields import children, fields, load_schema
+from casebook.records import placeholders
+from casebook.records.diagnostics import field_path
+from casebook.records.yamlfile import load_file
 
 from .conftest import ROOT, Run, casebook, mkdocs_build
 

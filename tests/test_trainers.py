@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.loader import Project, load
+from casebook.records.loader import Project, load
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS, ROOT, casebook, mkdocs_build, require_tool, serve
 
@@ -53,7 +53,7 @@ def test_qr_code_decodes_to_the_permanent_url(site: Path) -> None:
 
 
 def test_qr_codes_are_cached_by_url(tmp_path: Path) -> None:
-    from casebook.qr import qr_png
+    from casebook.site.qr import qr_png
 
     digests = tmp_path / "digests.json"  # this machine's record of what it drew
     first = qr_png("https://example.test/cases/a/", tmp_path / "qr", digests)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from .model import SiteInfo
-from .schemas import check_site_values
+from .records.schemas import check_site_values
 
 SHARD_PAGES = 2000  # Pagefind holds ~0.25 MB per page while indexing; shards keep memory flat
 

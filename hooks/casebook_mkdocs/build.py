@@ -12,17 +12,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from casebook.diagnostics import format_text
-from casebook.exports import ExportError
-from casebook.loader import Project, load
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
-from casebook.preview import PreviewMemory
-from casebook.publish import check_site
-from casebook.qr import QrBatch
-from casebook.render.templates import Templates
-from casebook.search import IndexRun, SearchIndexError
-from casebook.site import SitePages, files, photos, qr_codes
+from casebook.records.diagnostics import format_text
+from casebook.records.loader import Project, load
+from casebook.site.exports import ExportError
+from casebook.site.pages import SitePages, files, photos, qr_codes
+from casebook.site.preview import PreviewMemory
+from casebook.site.publish import check_site
+from casebook.site.qr import QrBatch
+from casebook.site.search import IndexRun, SearchIndexError
+from casebook.site.templates import Templates
 
 from .pages import CoreFile, CorePage, src_uri
 from .variants import TraditionalVariant

@@ -8,8 +8,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from casebook.render.page import RenderedPage
-from casebook.site import GeneratedPage
+from casebook.site.page import RenderedPage
+from casebook.site.pages import GeneratedPage
 
 # What a page's `layout` asks for, in Material's front-matter terms.
 HIDE = {"wide": ("toc",), "print": ("navigation", "toc")}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import opencc
 
-from casebook.render import urls
+from casebook.site import urls
 
 HANT_DIR = urls.TRADITIONAL.rstrip("/")
 # mkdocs.yml's `extra.alternate` links point at these; every page gets them rewritten to

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..citation import case_citation, source_citation
 from ..dates import date_zh
-from ..images import Rendition
+from ..records.images import Rendition
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
 from . import urls
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
+from ..records.diagnostics import Diagnostic
 from .exports import atom_feed, cases_csv, cases_json
-from .images import Rendition, renditions
-from .model import Casebook
-from .render import urls
-from .render.page import RenderedPage, toc_from_html
-from .render.templates import Templates
-from .render.view import Photos, View
+from ..records.images import Rendition, renditions
+from ..model import Casebook
+from . import urls
+from .page import RenderedPage, toc_from_html
+from .templates import Templates
+from .view import Photos, View
 
 BLOCKS = ("stats", "pillars", "newest")
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")

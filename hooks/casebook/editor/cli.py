@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, fieldref, scaffold
-from .diagnostics import format_github, format_json, format_text, summary_line
-from .exports import cases_csv, cases_json
-from .loader import load
-from .options import BuildOptions, OptionError
+from .. import __version__
+from ..options import BuildOptions, OptionError
+from ..records.diagnostics import format_github, format_json, format_text, summary_line
+from ..records.loader import load
+from ..site.exports import cases_csv, cases_json
+from . import fieldref, scaffold
 from .project_root import NO_ROOT, locate
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from referencing.exceptions import Unresolvable
 
-from .schemas import SchemaSet
+from ..records.schemas import SchemaSet
 
 if TYPE_CHECKING:  # referencing exports these only from its private module
     from referencing import Registry

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
+from .characters import visible
+
 Severity = Literal["error", "warning"]
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
@@ -28,7 +30,6 @@ class Diagnostic:
         """The same, fit to print: what a message quotes from a record (a value, a field name, a
         file name) may hold a line break, a bidi override or an invisible character, which in a
         terminal or a pull-request log would forge or hide lines. Each is written as \\uXXXX."""
-        from .characters import visible  # characters reads records, and so imports this module
 
         return replace(
             self,

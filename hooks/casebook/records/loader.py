@@ -15,10 +15,10 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import characters, images, markdown_safety, placeholders
+from ..model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
+from . import character_check, images, markdown_safety, placeholders
 from . import references as refs
 from .diagnostics import Diagnostic, errors, field_path
-from .model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
 from .schemas import SCHEMA_NAMES, SchemaSet
 from .workers import MAX_TASKS, fork_map
 from .yamlfile import NotRegular, YamlDocument, load_file
@@ -125,7 +125,7 @@ def check_file(
     problems = (
         problems
         + schemas.check(schema, doc)
-        + characters.check(doc, schemas.markdown_tries[schema])
+        + character_check.check(doc, schemas.markdown_tries[schema])
         + markdown_safety.check(doc, schemas.markdown_fields[schema], media)
     )
     return doc, problems

@@ -8,8 +8,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .model import Casebook
-from .render import urls
+from ..model import Casebook
+from . import urls
 from .search import SearchIndexError, indexed_pages
 
 

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from .citation import source_citation
-from .dates import date_zh
-from .model import Case, Casebook
+from ..citation import source_citation
+from ..dates import date_zh
+from ..model import Case, Casebook
 
 if TYPE_CHECKING:  # referencing exports the class only from its core module
     from referencing._core import Resolver

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml.constructor import SafeConstructor
 
+from .characters import describe
 from .diagnostics import Diagnostic, field_path
 
 try:  # The C loader is 7x faster; fall back only where libyaml is missing.
@@ -305,7 +306,6 @@ _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 def _character_problem(display: str, line: int, column: int, char: str) -> Diagnostic:
     """A character the YAML reader refuses, or that would shift its line count, named as the
     record check names it in a value."""
-    from .characters import describe  # characters checks parsed documents, and imports this module
 
     what, hint = describe(char)
     return Diagnostic(display, line, column, "", f"文件含有{what}", hint, "yaml.syntax")

@@ -20,13 +20,14 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from . import placeholders, template
-from .diagnostics import field_path
-from .loader import Project, _Loader
+from ..records import placeholders
+from ..records.diagnostics import field_path
+from ..records.loader import Project, _Loader
+from ..records.references import Vocabulary
+from ..records.yamlfile import YamlDocument
+from . import template
 from .project_root import NO_ROOT, locate
-from .references import Vocabulary
 from .schemafields import Field, SchemaError, definition, field_named, load_schema
-from .yamlfile import YamlDocument
 
 EXAMPLE_ID = "hongshan-jiexiao-qianshou"
 # The reference data a new record names, as data/<name>.yml.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .loader import Project
+from ..records.loader import Project
 
 # What makes a folder a casebook: the case schema, which every command reads first.
 MARKER = Path("data", "schema", "case.schema.json")

@@ -13,7 +13,7 @@ import markdown
 from markupsafe import Markup
 from pymdownx.slugs import slugify
 
-from ..markdown_safety import escape_html
+from ..records.markdown_safety import escape_html
 
 PERMALINK_TITLE = "链接到这一节"
 EXTENSIONS: tuple[str, ...] = (

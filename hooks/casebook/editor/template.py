@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from . import placeholders
+from ..records import placeholders
 from .schemafields import Field, children, fields
 
 HEADER = "# yaml-language-server: $schema=../data/schema/case.schema.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .render.markdown_fields import MarkdownFields
+from .markdown_fields import MarkdownFields
 
 
 @dataclass

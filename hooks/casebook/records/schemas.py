@@ -17,7 +17,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from .characters import describe, markdown_trie, refused
+from .character_check import markdown_trie
+from .characters import describe, refused
 from .diagnostics import Diagnostic, field_path
 from .markdown_safety import markdown_paths
 from .yamlfile import NotRegular, YamlDocument, coercion_hint, read_regular

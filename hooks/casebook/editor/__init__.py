@@ -1,0 +1,1 @@
+"""The editors' tools: the `casebook` command, `casebook new` and the field reference."""

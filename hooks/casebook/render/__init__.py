@@ -1,1 +1,0 @@
-"""Rendering the casebook to Markdown pages (Material for MkDocs flavour, but no MkDocs import)."""
