@@ -260,4 +260,10 @@ def _copy_static(site_dir: Path, target_root: Path) -> None:
             continue
         out = target_root / rel
         out.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".json":
+            # JSON outside the shared folders belongs to a page: the browse page's cards
+            # (cases/page/cards-N.json), which its script draws. Converted as the page is, so that
+            # a Traditional page shows Traditional titles; OpenCC leaves JSON's syntax alone.
+            out.write_text(to_traditional(path.read_text(encoding="utf-8")), encoding="utf-8")
+            continue
         shutil.copy2(path, out)

@@ -6,6 +6,7 @@ them into MkDocs pages and files, and another generator could do the same."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ..model import Casebook
 from . import urls
 from .page import RenderedPage, toc_from_html
 from .templates import Templates
-from .view import Photos, View
+from .view import Photos, View, browse_chunk_path
 
 BLOCKS = ("stats", "pillars", "newest")
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
@@ -91,19 +92,29 @@ class SitePages:
                 record="data/framework.yml",
                 description=fw.summary[:120],
             ),
-            page(
-                urls.CASES,
-                "browse.html",
-                "案例库",
-                layout=frozenset({"wide"}),
-                description=f"共 {n} 个基层治理案例，可按框架、地区、主题、政策和年份筛选",
-            ),
             page(urls.FIGURES, "figures.html", "数说", description="案例库的关键数字和分布"),
             page(urls.POLICIES, "policies.html", "政策与工程", record="data/policies.yml"),
             page(urls.PLACES, "places.html", "地区", record="data/places.yml"),
             page(urls.THEMES, "themes.html", "主题", record="data/themes.yml"),
             page(urls.COLLECTIONS, "collections.html", "课程包"),
         ]
+        # Relative to the browse page: the script fetches them from wherever the site is served.
+        chunks = [urls.relative(urls.CASES, browse_chunk_path(i + 1)) for i in range(len(self.view.browse_chunks()))]
+        for listing in self.view.browse_pages():
+            first = listing.number == 1
+            out.append(
+                page(
+                    listing.path,
+                    "browse.html",
+                    "案例库" if first else f"案例库（第 {listing.number} 页）",
+                    layout=frozenset({"wide"}),
+                    description=f"共 {n} 个基层治理案例，可按框架、地区、主题、政策和年份筛选"
+                    if first
+                    else f"案例库第 {listing.first}—{listing.last} 个案例，最新收录的在前",
+                    listing=listing,
+                    chunks=chunks if first else [],
+                )
+            )
         out += [
             page(urls.pillar(p.id), "pillar.html", f"“{p.number}”：{p.title}", record="data/framework.yml", pillar=p)
             for p in fw.pillars
@@ -206,14 +217,28 @@ def qr_codes(book: Casebook) -> list[tuple[str, str]]:
     return [(urls.case_qr(c.id), book.site.case_url(c.id)) for c in book.cases_by_title]
 
 
+def browse_chunks(view: View) -> list[GeneratedFile]:
+    """The browse page's cards after its first page, as JSON its script loads when the reader
+    scrolls to the end or filters. Not under data/: the Traditional copy converts these, as it
+    does the page that loads them, so that a Traditional page shows Traditional titles."""
+    return [
+        GeneratedFile(
+            browse_chunk_path(i + 1),
+            json.dumps({"cases": [view.browse_card(c) for c in chunk]}, ensure_ascii=False, separators=(",", ":")),
+        )
+        for i, chunk in enumerate(view.browse_chunks())
+    ]
+
+
 def files(site: SitePages, schema_dir: Path) -> list[GeneratedFile]:
-    """Everything that is not a page or a QR code: open data, the feed, schemas, photos and
-    old-URL redirects."""
+    """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
+    schemas, photos and old-URL redirects."""
     book = site.book
     out = [
         GeneratedFile("data/cases.json", cases_json(book)),
         GeneratedFile("data/cases.csv", cases_csv(book)),
         GeneratedFile("feed.xml", atom_feed(book)),
+        *browse_chunks(site.view),
     ]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
     for key, sizes in site.photos.items():

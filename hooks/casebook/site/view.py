@@ -31,6 +31,13 @@ FACETS = (
 )
 CHARTS = (("pillar", "按框架"), ("district", "按地区"), ("year", "按年份"))
 FIGURE_CASES = 200  # 数说 lists the key figures of the newest cases; the open data holds them all
+# The browse page's HTML holds the newest BROWSE_PAGE cards, so that its weight stays flat as the
+# casebook grows; its script loads the rest from JSON files of BROWSE_CHUNK cases (fewer, larger
+# requests when a filter needs every case). Without scripts, list pages of BROWSE_PAGE cards
+# (cases/page/2/, 3/ ...) reach every case.
+BROWSE_PAGE = 100
+BROWSE_CHUNK = 500
+BROWSE_PAGES_DIR = "cases/page/"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,35 @@ class Facet:
     key: str
     legend: str
     values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    """One list page of the browse page's cards, newest first; number 1 is the browse page."""
+
+    number: int
+    pages: int
+    first: int  # position of the first card in the whole list, from 1
+    total: int
+    cases: Sequence[Case]
+
+    @property
+    def path(self) -> str:
+        return browse_page_path(self.number)
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.cases) - 1
+
+
+def browse_page_path(number: int) -> str:
+    """cases/ itself, then cases/page/2/ ...: a case id may be "page", but its files (index.html,
+    photos, QR code) never sit in a numbered folder, so the two cannot collide."""
+    return urls.CASES if number == 1 else f"{BROWSE_PAGES_DIR}{number}/"
+
+
+def browse_chunk_path(number: int) -> str:
+    return f"{BROWSE_PAGES_DIR}cards-{number}.json"
 
 
 @dataclass(frozen=True)
@@ -78,6 +114,7 @@ class PlaceGroup:
 class View:
     book: Casebook
     SECTIONS = SECTIONS
+    browse_page_path = staticmethod(browse_page_path)
 
     # -- single cases -------------------------------------------------------------------
     def case_url(self, case: Case) -> str:
@@ -149,6 +186,40 @@ class View:
         rank = self.book.newest_rank
         ordered = sorted(cases, key=lambda c: rank[c.id])
         return ordered[:limit] if limit else ordered
+
+    # -- the browse page ------------------------------------------------------------------
+    def card_meta(self, case: Case) -> str:
+        """A card's second line: place · pillars · year (the same on server and script cards)."""
+        return " · ".join(x for x in (self.place_label(case), self.pillar_labels(case), self.year_label(case)) if x)
+
+    def browse_pages(self) -> list[BrowsePage]:
+        newest = self.book.newest
+        total = len(newest)
+        count = max(1, -(-total // BROWSE_PAGE))
+        return [
+            BrowsePage(n + 1, count, n * BROWSE_PAGE + 1, total, newest[n * BROWSE_PAGE : (n + 1) * BROWSE_PAGE])
+            for n in range(count)
+        ]
+
+    def browse_chunks(self) -> list[list[Case]]:
+        """The cases after the browse page's own cards, in the files its script loads."""
+        rest = self.book.newest[BROWSE_PAGE:]
+        return [list(rest[i : i + BROWSE_CHUNK]) for i in range(0, len(rest), BROWSE_CHUNK)]
+
+    def browse_card(self, case: Case) -> dict[str, object]:
+        """What the browse script needs to draw a card and filter it: the card's text (drawn with
+        textContent, never as markup) and the facet values its server-rendered twin carries in
+        data- attributes. The link is relative to the browse page, so it holds under any base
+        path and in zh-Hant/."""
+        card: dict[str, object] = {
+            "href": urls.relative(urls.CASES, urls.case(case.id)),
+            "title": case.title,
+            "meta": self.card_meta(case),
+        }
+        if case.figures:
+            card["figure"] = [case.figures[0].display, case.figures[0].label]
+        card["facets"] = {k: v for k, v in self.facet_values(case).items() if v}
+        return card
 
     def facet_values(self, case: Case) -> dict[str, list[str]]:
         year = self.book.year(case)
