@@ -837,9 +837,9 @@ def test_the_raw_text_shortcut_agrees_with_the_walk() -> None:
     assert len(refused) > 2000
     for char in refused:
         text = f"title: 标题{char}结尾\n"
-        assert characters._raw_suspect(text), hex(ord(char))
-    assert characters._raw_suspect('title: "\\x1e"\n')
-    assert not characters._raw_suspect("title: 洪山区“街校牵手”行动\nsummary: 摘要。\n")
+        assert character_check._raw_suspect(text), hex(ord(char))
+    assert character_check._raw_suspect('title: "\\x1e"\n')
+    assert not character_check._raw_suspect("title: 洪山区“街校牵手”行动\nsummary: 摘要。\n")
 
 
 def test_printed_diagnostics_never_carry_a_raw_control_or_bidi_character() -> None:

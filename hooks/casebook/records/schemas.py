@@ -366,7 +366,7 @@ class SchemaSet:
         return text.strip()
 
 
-DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schema"
+DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parents[3] / "data" / "schema"
 SITE_VALUES = ("url", "repo_url", "branch")
 
 
