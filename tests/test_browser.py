@@ -46,6 +46,27 @@ def test_no_request_leaves_the_site(browser, served_site: str, path: str) -> Non
         context.close()
 
 
+def test_large_text_mode_at_360_px_never_scrolls_sideways(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
+    """长辈模式 on a small phone: body text at least 20 px, the switch pressed, no page wider than
+    the screen, and the choice kept on the next page."""
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    try:
+        page = context.new_page()
+        page.goto(served_site, wait_until="networkidle")
+        toggle = page.locator(".cb-large-toggle")
+        assert toggle.get_attribute("aria-pressed") == "false"
+        toggle.click()
+        assert toggle.get_attribute("aria-pressed") == "true"
+        for path in PAGES:
+            page.goto(served_site + path, wait_until="networkidle")
+            assert page.evaluate("document.documentElement.hasAttribute('data-cb-large')"), path
+            size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
+            assert size >= 20, (path, size)
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, path
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_phone_width_never_scrolls_sideways(browser, served_site: str, path: str) -> None:  # type: ignore[no-untyped-def]
     context, page, _ = visit(browser, served_site + path, width=375)
