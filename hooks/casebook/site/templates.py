@@ -26,6 +26,7 @@ class Templates:
             loader=FileSystemLoader(TEMPLATE_DIR),
             autoescape=True,
             undefined=StrictUndefined,  # a misspelt name is an error, not an empty string
+            auto_reload=False,  # templates do not change during a build: no stat() per page
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=["jinja2.ext.do"],
