@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from casebook.records import character_check, characters
+from casebook.site import markdown_fields
 from casebook.records.diagnostics import Diagnostic, field_path, format_github, format_json, format_text
 from casebook.records.loader import Project, load
 from casebook.records.schemas import SchemaSet, check_site_values
@@ -642,18 +643,8 @@ def test_twenty_thousand_brackets_in_a_policy_description(project: Path) -> None
     )
 
 
-EXTENSIONS = [
-    "abbr",
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "def_list",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.tasklist",
-]
+# The extensions the editors' fields are converted with: one list, the core's.
+EXTENSIONS = list(markdown_fields.EXTENSIONS)
 
 
 @pytest.mark.parametrize(
