@@ -37,11 +37,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from casebook.records import character_check, characters
-from casebook.site import markdown_fields
 from casebook.records.diagnostics import Diagnostic, field_path, format_github, format_json, format_text
 from casebook.records.loader import Project, load
 from casebook.records.schemas import SchemaSet, check_site_values
 from casebook.records.yamlfile import decode, parse
+from casebook.site import markdown_fields
 
 from .conftest import ROOT, Run, casebook, copy_project
 from .test_corpus import Entry, Expect, parse_header, tiny_png
