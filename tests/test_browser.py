@@ -46,6 +46,18 @@ def test_no_request_leaves_the_site(browser, served_site: str, path: str) -> Non
         context.close()
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_browser_zoom_at_200_percent_never_scrolls_sideways(browser, served_site: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """A 1280 px window zoomed to 200 % lays the page out in 640 CSS pixels at twice the density."""
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(served_site + path, wait_until="networkidle")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 640
+    finally:
+        context.close()
+
+
 def test_large_text_mode_at_360_px_never_scrolls_sideways(browser, served_site: str) -> None:  # type: ignore[no-untyped-def]
     """长辈模式 on a small phone: body text at least 20 px, the switch pressed, no page wider than
     the screen, and the choice kept on the next page."""
