@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,21 @@ from bench.generate import PROJECT_PARTS  # one list of a project's parts, for t
 from bench.search_probe import CHROMIUM, CHROMIUM_FLAGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class LinkTargets(HTMLParser):
+    """Every href, src and srcset URL of a page, as a browser would follow them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.targets.append(value)
+            if name == "srcset" and value:
+                self.targets += [part.strip().split(" ")[0] for part in value.split(",")]
 
 
 @dataclass

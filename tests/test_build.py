@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, mkdocs_build
+from .conftest import ROOT, LinkTargets, mkdocs_build
 
 CASE_IDS = sorted(p.stem for p in (ROOT / "cases").glob("*.yml"))
 
@@ -244,23 +244,10 @@ def test_a_new_case_appears_everywhere(project: Path, tmp_path: Path) -> None:
     assert "东亭社区复制案例" in page(site, "framework/siquan")
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.targets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.targets.append(value)
-            if name == "srcset" and value:
-                self.targets += [part.strip().split(" ")[0] for part in value.split(",")]
-
-
 def test_every_relative_link_in_both_scripts_resolves(site: Path) -> None:
     broken = []
     for html_file in site.rglob("*.html"):
-        parser = _Links()
+        parser = LinkTargets()
         parser.feed(html_file.read_text(encoding="utf-8"))
         for target in parser.targets:
             if re.match(r"^([a-z]+:|/|#)", target):  # 404.html links from the site root, by design

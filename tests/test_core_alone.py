@@ -9,28 +9,14 @@ import posixpath
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from casebook.records.loader import Project, load
 from casebook.site.pages import SitePages, files, photos, qr_codes
 
-from .conftest import ROOT, casebook, mkdocs_build
+from .conftest import ROOT, LinkTargets, casebook, mkdocs_build
 
 HAND_WRITTEN = {"", "about/", "contributing/"}  # docs/ pages, which the generator renders itself
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.targets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.targets.append(value)
-            if name == "srcset" and value:
-                self.targets += [part.split()[0] for part in value.split(",")]
 
 
 def test_every_page_and_link_without_mkdocs() -> None:
@@ -44,7 +30,7 @@ def test_every_page_and_link_without_mkdocs() -> None:
     broken, checked = [], 0
     for here, page in pages.items():
         assert page.title and page.html.strip(), here
-        parser = _Links()
+        parser = LinkTargets()
         parser.feed(page.html)
         for target in parser.targets:
             parts = urlsplit(target)

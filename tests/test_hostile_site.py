@@ -3,7 +3,8 @@ page: a real site is built from records whose plain-text fields carry markup, at
 and a meta-refresh, and every page is opened in Chromium.
 
 The validator's side (control characters, markers, attribute lists, files outside the
-repository …) is the hostile corpus of tests/test_corpus.py; this is the renderer's side."""
+repository …) is tests/test_hostile.py with the records of tests/hostile/; this is the
+renderer's side."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ These paths are the site's permanent URLs; a generator maps them to its own file
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 
 from ..model import case_path
@@ -62,19 +63,18 @@ def case_alias(alias: str) -> str:
     return f"cases/{alias}/index.html"
 
 
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+
+
 @lru_cache(maxsize=1 << 16)  # the same few thousand links recur on every page
 def relative(here: str, target: str) -> str:
     """A relative URL from the page at `here` to a page or a file (`target` may carry ?query or
     #fragment), so that the site works under any base path and in a local preview."""
-    path, mark, rest = target, "", ""
-    for sep in "?#":
-        if sep in path:
-            path, tail = path.split(sep, 1)
-            mark, rest = sep, tail + rest if not mark else rest
-            break
+    cut = _QUERY_OR_FRAGMENT.search(target)
+    path, rest = (target[: cut.start()], target[cut.start() :]) if cut else (target, "")
     if not path:
         return target
     rel = posixpath.relpath(path, here.rstrip("/") or ".")
     if path.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
-    return rel + mark + rest
+    return rel + rest

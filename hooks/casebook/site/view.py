@@ -136,8 +136,7 @@ class View:
         return f"{self.year_label(case)}见报" if self.book.year(case) else ""
 
     def search_meta(self, case: Case) -> str:
-        place = "".join(p.name for p in self.book.place_chain(case) if p.level != "city")
-        return f"place:{place}, pillar:{self.pillar_labels(case)}".replace("，", " ")
+        return f"place:{self.place_label(case)}, pillar:{self.pillar_labels(case)}".replace("，", " ")
 
     def link_targets(self, case: Case) -> list[tuple[str, str]]:
         """What a trainer may link to on a case page: its sections and each key figure, in page order."""
