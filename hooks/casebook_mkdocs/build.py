@@ -14,6 +14,7 @@ from mkdocs.structure.pages import Page
 
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
+from casebook.records.check_cache import CheckCache
 from casebook.records.diagnostics import format_text
 from casebook.records.loader import Project, load
 from casebook.site.exports import ExportError
@@ -22,7 +23,7 @@ from casebook.site.preview import PreviewMemory
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError
-from casebook.site.templates import Templates
+from casebook.site.templates import Templates, bytecode_cache
 
 from .pages import CoreFile, CorePage, src_uri
 from .variants import TraditionalVariant
@@ -43,7 +44,7 @@ class CasebookBuild:
             raise PluginError(str(exc)) from exc
         self.config = config
         self.project = Project(Path(config.config_file_path).parent)
-        result = load(self.project)
+        result = load(self.project, cache=CheckCache.default(_PREVIEW.checks if self.options.preview else None))
         for d in result.diagnostics:
             if d.severity == "warning":
                 log.warning(d.text())
@@ -75,7 +76,7 @@ class CasebookBuild:
     def files(self, files_: Files) -> Files:
         config, cache = self.config, self.project.root / ".cache"
         sizes = photos(self.book, self.project.cases_dir, cache / "images")
-        templates = Templates(_PREVIEW.fields) if self.preview else Templates()
+        templates = Templates(_PREVIEW.fields if self.preview else None, cache / "jinja" / "core")
         self.site = SitePages(self.book, templates, sizes)
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
@@ -116,6 +117,7 @@ class CasebookBuild:
         # Every value the theme prints is escaped unless it is Markup (the pages' HTML): a title
         # or a description from a record can never become markup on any page.
         env.autoescape = True  # type: ignore[attr-defined]
+        env.bytecode_cache = bytecode_cache(self.project.root / ".cache" / "jinja" / "theme")  # type: ignore[attr-defined]
         if self.qr is not None:
             self.qr.wait()  # MkDocs copies the files next
         if self.preview:

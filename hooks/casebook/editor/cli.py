@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..options import BuildOptions, OptionError
+from ..records.check_cache import CheckCache
 from ..records.diagnostics import format_github, format_json, format_text, summary_line
 from ..records.loader import load
 from ..site.exports import cases_csv, cases_json
@@ -33,7 +34,7 @@ def _validate(args: argparse.Namespace) -> int:
         for p in only:
             expanded.extend(sorted(p.glob("*.yml")) if p.is_dir() and p.resolve() != data_dir else [p])
         only = expanded
-    result = load(project, only)
+    result = load(project, only, CheckCache.default())
     if args.format == "json":
         print(format_json(result.diagnostics, result.files_checked))
     elif args.format == "github":
@@ -53,7 +54,7 @@ def _export(args: argparse.Namespace) -> int:
     if project is None:
         print(NO_ROOT, file=sys.stderr)
         return 2
-    result = load(project)
+    result = load(project, cache=CheckCache.default())
     if not result.ok or result.casebook is None:
         print(format_text(result.diagnostics), file=sys.stderr)
         print("案例记录有错误，没有导出。先运行 casebook validate 修正。", file=sys.stderr)

@@ -18,6 +18,7 @@ from typing import Any
 from ..model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
 from . import character_check, images, markdown_safety, placeholders
 from . import references as refs
+from .check_cache import CheckCache, Entry
 from .diagnostics import Diagnostic, errors, field_path
 from .schemas import SCHEMA_NAMES, SchemaSet
 from .workers import MAX_TASKS, fork_map
@@ -131,7 +132,9 @@ def check_file(
     return doc, problems
 
 
-def _check_case_files(schemas: SchemaSet, jobs: list[tuple[Path, str]], span: tuple[int, int]) -> bytes:
+def _check_case_files(
+    schemas: SchemaSet, jobs: list[tuple[Path, str, bytes | None]], span: tuple[int, int], cache: CheckCache | None
+) -> bytes:
     """A range of the records, each read and checked on its own in a worker.
 
     What goes back is plain: each record's text and data, and its problems as tuples, in marshal's
@@ -139,17 +142,29 @@ def _check_case_files(schemas: SchemaSet, jobs: list[tuple[Path, str]], span: tu
     took three times as long in the worker, and unpickling them almost twice as long in the parent.
     Positions a worker may have worked out are not sent; the parent finds them again from the text
     should it need one."""
-    out: list[tuple[str | None, Any, list[tuple[Any, ...]]]] = []
-    for path, display in jobs[span[0] : span[1]]:
-        doc, problems = check_file(schemas, path, display, "case")
-        plain = [astuple(d) for d in problems]
-        out.append((None, None, plain) if doc is None else (doc.text, doc.data, plain))
-    return marshal.dumps(out)
+    return marshal.dumps(
+        [_checked_case(schemas, path, display, cache, key) for path, display, key in jobs[span[0] : span[1]]]
+    )
+
+
+def _checked_case(schemas: SchemaSet, path: Path, display: str, cache: CheckCache | None, key: bytes | None) -> Entry:
+    doc, problems = check_file(schemas, path, display, "case")
+    plain = [astuple(d) for d in problems]
+    entry: Entry = (None, None, plain) if doc is None else (doc.text, doc.data, plain)
+    if cache is not None and key is not None:
+        cache.put(key, entry)
+    return entry
+
+
+def _case_result(display: str, entry: Entry) -> CaseResult:
+    text, data, plain = entry
+    return (None if text is None else YamlDocument(display, data, text)), [Diagnostic(*fields) for fields in plain]
 
 
 class _Loader:
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, cache: CheckCache | None = None):
         self.project = project
+        self.cache = cache
         self.schemas = SchemaSet(project.schema_dir)
         self.diagnostics: list[Diagnostic] = []
         self.docs: dict[str, YamlDocument] = {}
@@ -177,26 +192,46 @@ class _Loader:
         which are already counted in self.diagnostics. On leaving, the workers are stopped, also
         when the caller did not read everything (an exception)."""
         self.files_checked += len(paths)
-        jobs = [(path, self.project.display(path)) for path in paths]
-        if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
-            yield (self._keep_case(path, check_file(self.schemas, path, display, "case")) for path, display in jobs)
+        cache = self.cache
+        if cache is not None:
+            cache.bind(self.schemas.documents)
+        jobs = [
+            (path, display, None if cache is None else cache.key(path, display, "case"))
+            for path, display in ((path, self.project.display(path)) for path in paths)
+        ]
+        # A record whose check is cached is not checked again; the others are, and their answers kept.
+        cached = {
+            i: e
+            for i, (_, _, key) in enumerate(jobs)
+            if key is not None and cache is not None and (e := cache.get(key)) is not None
+        }
+        todo = [job for i, job in enumerate(jobs) if i not in cached]
+        if len(todo) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+            fresh: Iterator[Entry] = (
+                _checked_case(self.schemas, path, display, cache, key) for path, display, key in todo
+            )
+            yield self._collect(jobs, cached, fresh)
             return
         _ = self.schemas.fast["case"], self.schemas.validators, self.schemas.markdown_tries  # before the fork
         workers = min(os.cpu_count() or 2, 4)
         # Small enough that the first results come soon and the last ones leave little to do after the
         # workers finish; large enough that sending them back costs little.
-        size = max(8, min(32, len(jobs) // (workers * 8)), -(-len(jobs) // MAX_TASKS))
-        spans = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        size = max(8, min(32, len(todo) // (workers * 8)), -(-len(todo) // MAX_TASKS))
+        spans = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
         # The workers inherit the schemas, compiled validators and all, and the list of files:
         # only a task's number goes to a worker.
-        with fork_map(lambda task: _check_case_files(self.schemas, jobs, spans[task]), len(spans), workers) as chunks:
-            yield self._collect(jobs, chunks)
+        with fork_map(
+            lambda task: _check_case_files(self.schemas, todo, spans[task], cache), len(spans), workers
+        ) as chunks:
+            yield self._collect(jobs, cached, (entry for chunk in chunks for entry in marshal.loads(chunk)))
 
-    def _collect(self, jobs: list[tuple[Path, str]], chunks: Iterator[bytearray]) -> Iterator[ReadCase]:
-        results = (result for chunk in chunks for result in marshal.loads(chunk))
-        for (path, display), (text, data, plain) in zip(jobs, results, strict=True):
-            doc = None if text is None else YamlDocument(display, data, text)
-            yield self._keep_case(path, (doc, [Diagnostic(*fields) for fields in plain]))
+    def _collect(
+        self, jobs: list[tuple[Path, str, bytes | None]], cached: dict[int, Entry], fresh: Iterator[Entry]
+    ) -> Iterator[ReadCase]:
+        """The records in file order, each from the cache or, in turn, from the fresh checks."""
+        for i, (path, display, _) in enumerate(jobs):
+            entry = cached[i] if i in cached else next(fresh)
+            yield self._keep_case(path, _case_result(display, entry))
 
     def _keep_case(self, path: Path, result: CaseResult) -> ReadCase:
         doc, problems = result
@@ -808,15 +843,18 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
-def load(project: Project, only: Iterable[Path] | None = None) -> LoadResult:
+def load(project: Project, only: Iterable[Path] | None = None, cache: CheckCache | None = None) -> LoadResult:
     """Check everything; return the Casebook only when there is no error.
 
     With `only`, the whole project is still loaded (a reference can only be judged
     against all of it) but only problems in those files and in data/ are reported;
     files outside cases/ are checked as extra case records.
+
+    With `cache`, a record whose own check was done before on the same bytes, schemas and code is
+    not checked again (see check_cache); the cross-record checks always run.
     """
     with _collector_paused():
-        return _load(project, only)
+        return _load(project, only, cache)
 
 
 @contextmanager
@@ -844,8 +882,8 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _load(project: Project, only: Iterable[Path] | None) -> LoadResult:
-    loader = _Loader(project)
+def _load(project: Project, only: Iterable[Path] | None, cache: CheckCache | None) -> LoadResult:
+    loader = _Loader(project, cache)
     linked = loader.linked_folders()
     if linked & {project.data_dir, project.schema_dir} or not loader.schemas_ok():
         return LoadResult(None, loader.diagnostics, 0)

@@ -74,7 +74,9 @@ def _check_exports(book: Casebook, site_dir: Path) -> list[str]:
             problems.append(
                 f"{name} 与 cases/ 不一致：缺少 {sorted(expected - found)}，多出 {sorted(found - expected)}"
             )
-    missing_feed = [c.id for c in book.cases.values() if not any(u.rstrip("/").endswith("/" + c.id) for u in in_feed)]
+    # An entry's id is the case's URL, which ends in its id: one set, not a scan per case.
+    feed_ids = {u.rstrip("/").rsplit("/", 1)[-1] for u in in_feed}
+    missing_feed = sorted(expected - feed_ids)
     if missing_feed or len(in_feed) != len(expected):
         problems.append(f"feed.xml 与 cases/ 不一致：缺少 {missing_feed}")
     return problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -20,9 +20,12 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 class Templates:
-    def __init__(self, fields: MarkdownFields | None = None) -> None:
+    def __init__(self, fields: MarkdownFields | None = None, cache_dir: Path | None = None) -> None:
         self.fields = fields or MarkdownFields()
         self.env = Environment(
+            # Compiling the templates is a tenth of a small build; Jinja checks each cached
+            # compilation against its template's source, so an edited template is compiled anew.
+            bytecode_cache=bytecode_cache(cache_dir),
             loader=FileSystemLoader(TEMPLATE_DIR),
             autoescape=True,
             undefined=StrictUndefined,  # a misspelt name is an error, not an empty string
@@ -44,6 +47,13 @@ class Templates:
         """A block for a hand-written page: HTML with no blank line, so Markdown passes it whole."""
         html = self.render(f"blocks/{name}.html", **context)
         return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 @pass_context

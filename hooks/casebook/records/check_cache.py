@@ -1,0 +1,135 @@
+"""Each record's own check, kept by the digest of everything the check reads.
+
+Checking a record on its own (YAML, schema, characters, Markdown) is most of the time of a load,
+and a record that did not change gives the same answer: a rebuild, a preview after a save or a
+second `casebook validate` take the answer back instead of working it out again.
+
+The key is the digest of all that answer depends on: the record's bytes and its name as shown in
+messages, the names of the files in its photo folder (its Markdown may show them), the schemas,
+and the code and library versions that check it. Cross-record checks (references, duplicate ids)
+are not cached: they are cheap, and they depend on every record.
+
+The answers are kept in the user's cache (`~/.cache/casebook/checks`), never in the repository:
+a pull request could commit a cache folder that says its broken record is fine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .yamlfile import read_regular
+
+# An entry: the record's text and data (None, None when it could not be read) and its problems
+# as plain tuples, as the workers send them.
+Entry = tuple[str | None, Any, list[tuple[Any, ...]]]
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # the whole core: the checks use its model too
+
+
+def user_cache_dir() -> Path:
+    """The casebook's folder in the user's cache, outside every repository."""
+    return Path.home() / ".cache" / "casebook"
+
+
+def _code_digest() -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(sys.version.encode())
+    for dist in ("PyYAML", "jsonschema", "referencing", "Markdown", "Pillow"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(dist.encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+class CheckCache:
+    """Answers of the per-record check, on disk and, for a preview server, in memory too."""
+
+    def __init__(self, folder: Path | None, memory: dict[bytes, bytes] | None = None) -> None:
+        self.folder = folder
+        self.memory = memory
+        self._base: bytes | None = None
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def default(cls, memory: dict[bytes, bytes] | None = None) -> CheckCache:
+        return cls(user_cache_dir() / "checks", memory)
+
+    def bind(self, schemas: dict[str, Any]) -> None:
+        """The part of every key shared by all records of a load: code, libraries, schemas."""
+        h = hashlib.blake2b(_code_digest(), digest_size=20)
+        h.update(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode())
+        self._base = h.digest()
+
+    def key(self, path: Path, display: str, schema: str) -> bytes | None:
+        """None when the file cannot be read as a record (a link, a FIFO, too big, missing): the
+        check itself says why, every time."""
+        assert self._base is not None, "bind() the schemas first"
+        try:
+            raw = read_regular(path)
+        except Exception:  # anything read_regular refuses is refused again by the check itself
+            return None
+        h = hashlib.blake2b(self._base, digest_size=20)
+        for part in (schema.encode(), display.encode(), raw, *_folder_listing(path.parent / path.stem)):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.digest()
+
+    def get(self, key: bytes) -> Entry | None:
+        data = self.memory.get(key) if self.memory is not None else None
+        if data is None and self.folder is not None:
+            try:
+                data = (self.folder / key[:1].hex() / key.hex()).read_bytes()
+            except OSError:
+                data = None
+        if data is None:
+            self.misses += 1
+            return None
+        try:
+            entry = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            self.misses += 1
+            return None
+        if self.memory is not None:
+            self.memory[key] = data
+        self.hits += 1
+        return entry
+
+    def put(self, key: bytes, entry: Entry) -> None:
+        data = marshal.dumps(entry)
+        if self.memory is not None:
+            self.memory[key] = data
+        if self.folder is None:
+            return
+        target = self.folder / key[:1].hex() / key.hex()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)  # readers see the whole entry or none
+        except OSError:
+            pass  # a cache that cannot be written only makes the next load slower
+
+
+def _folder_listing(folder: Path) -> Iterable[bytes]:
+    """The names in a record's photo folder, whether each is a file and whether it is a link:
+    all that the Markdown check looks at there (images.safe_path refuses links)."""
+    if folder.is_symlink():
+        return [b"link"]
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return [b"-"]
+    return [f"{e.name}:{int(e.is_file())}:{int(e.is_symlink())}".encode("utf-8", "surrogateescape") for e in entries]
