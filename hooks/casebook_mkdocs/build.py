@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -14,11 +15,12 @@ from mkdocs.structure.pages import Page
 
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
-from casebook.records.check_cache import CheckCache
+from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import format_text
 from casebook.records.loader import Project, load
 from casebook.site.exports import ExportError
-from casebook.site.pages import SitePages, files, photos, qr_codes
+from casebook.site.page_keys import PageCache
+from casebook.site.pages import OPEN_DATA, SitePages, files, photos, qr_codes
 from casebook.site.preview import PreviewMemory
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
@@ -34,6 +36,21 @@ log = logging.getLogger("mkdocs.hooks.casebook")
 # adapter's hook anew: what must outlive one build (the fingerprints of written pages, converted
 # Markdown fields) is kept here, for the life of the process, and only in preview mode.
 _PREVIEW = PreviewMemory()
+
+
+class _PreviewLeavesOut(logging.Filter):
+    """A preview leaves out the open data and the feed (casebook.site.pages.OPEN_DATA): MkDocs'
+    warning that a hand-written page links to them would be printed after every save."""
+
+    LINK = re.compile(r"contains a link '([^']*)'")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        m = self.LINK.search(record.getMessage())
+        return not (m and m.group(1).split("#")[0].endswith(OPEN_DATA))
+
+
+_LEAVES_OUT = _PreviewLeavesOut()
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
 class CasebookBuild:
@@ -58,6 +75,10 @@ class CasebookBuild:
             raise PluginError("部署设置有错误：\n" + "\n".join(problems))
         book.site = self.options.apply(book.site)
         self.book = book
+        if self.options.preview:
+            _PAGES_LOG.addFilter(_LEAVES_OUT)  # once: a logger keeps one of each filter
+        else:
+            _PAGES_LOG.removeFilter(_LEAVES_OUT)
         # `mkdocs serve` sets its own address; a build takes the published one from data/site.yml.
         if not config.site_url:
             config.site_url = book.site.url
@@ -67,6 +88,7 @@ class CasebookBuild:
         self.search: IndexRun | None = None
         self.variant: TraditionalVariant | None = None
         self.site: SitePages | None = None
+        self.written: set[str] = set()  # generated pages (re)written by this build
         log.info("casebook: %d 个案例已通过检查", len(book.cases))
 
     @property
@@ -77,7 +99,7 @@ class CasebookBuild:
         config, cache = self.config, self.project.root / ".cache"
         sizes = photos(self.book, self.project.cases_dir, cache / "images")
         templates = Templates(_PREVIEW.fields if self.preview else None, cache / "jinja" / "core")
-        self.site = SitePages(self.book, templates, sizes)
+        self.site = SitePages(self.book, templates, sizes, PageCache(user_cache_dir() / "pages"))
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():
@@ -86,12 +108,17 @@ class CasebookBuild:
             file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
             _add(files_, file)
             rendered = None
-            if self.preview:
+            if self.preview and page.key is not None:
+                # Known unchanged by what it is made from: not rendered at all.
+                file.modified = _PREVIEW.changed_key(config.site_dir, page.path, page.key)
+            elif self.preview:
                 rendered = page.render()
                 file.modified = _PREVIEW.changed(config.site_dir, page.path, rendered.html)
             CorePage(page, file, config, rendered)
+            if file.modified:
+                self.written.add(page.path)
         try:
-            generated = files(self.site, self.project.schema_dir)
+            generated = files(self.site, self.project.schema_dir, open_data=not self.preview)
         except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
             raise PluginError(f"开放数据无法生成：{exc}") from exc
         for item in generated:
@@ -150,10 +177,10 @@ class CasebookBuild:
     def post_build(self) -> None:
         site_dir = Path(self.config.site_dir)
         if self.preview:
-            problems = check_site(self.book, site_dir, complete=False)
+            problems = check_site(self.book, site_dir, complete=False, written=self.written)
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
-            log.info("casebook: 预览模式：只有简体页面，没有搜索索引（完整站点用 make build）")
+            log.info("casebook: 预览模式：只有简体页面，没有搜索索引和开放数据（完整站点用 make build）")
             return
         assert self.variant is not None and self.search is not None
         self.variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map

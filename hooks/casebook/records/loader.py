@@ -4,6 +4,7 @@ and build the Casebook only when nothing is wrong. One run reports every problem
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import marshal
 import os
@@ -981,4 +982,8 @@ def build(
         site=SiteInfo.build(raw("site")),
         collections={stem: Collection.build(stem, doc.display, doc.data) for stem, doc in collections.items()},
         schema_version=schema_version,
+        record_digests={
+            stem: hashlib.blake2b(f"{doc.display}\n{doc.text}".encode(), digest_size=20).digest()
+            for stem, doc in cases.items()
+        },
     )

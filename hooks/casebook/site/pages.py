@@ -19,10 +19,13 @@ from ..records.images import Rendition, renditions
 from ..model import Casebook
 from . import urls
 from .page import RenderedPage, toc_from_html
+from .page_keys import PageCache, PageKeys
 from .templates import Templates
 from .view import Photos, View, browse_chunk_path
 
 BLOCKS = ("stats", "pillars", "newest")
+# The open data and the feed: what files() leaves out of a preview.
+OPEN_DATA = ("data/cases.json", "data/cases.csv", "feed.xml")
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
 
 
@@ -33,6 +36,9 @@ class GeneratedPage:
     render: Callable[[], RenderedPage]
     record: str = ""  # the file the page is made from, for edit links
     edit_url: str = ""
+    # The digest of all the page is made from (page_keys), for pages that have one: the same key,
+    # the same HTML.
+    key: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,19 @@ def photos(book: Casebook, cases_dir: Path, cache: Path | None = None) -> dict[s
 class SitePages:
     """Renders the casebook's pages with one template environment."""
 
-    def __init__(self, book: Casebook, templates: Templates | None = None, photo_sizes: Photos | None = None):
+    def __init__(
+        self,
+        book: Casebook,
+        templates: Templates | None = None,
+        photo_sizes: Photos | None = None,
+        cache: PageCache | None = None,
+    ):
         self.book = book
         self.templates = templates or Templates()
         self.view = View(book)
         self.photos: Photos = photo_sizes or {}
+        self.cache = cache
+        self.keys = PageKeys(book, self.photos) if cache is not None else None
 
     def render(
         self,
@@ -73,12 +87,29 @@ class SitePages:
         return RenderedPage(path, title, html, description, layout, toc_from_html(html))
 
     def page(
-        self, path: str, template: str, title: str, *, record: str = "", description: str = "", **kw: Any
+        self,
+        path: str,
+        template: str,
+        title: str,
+        *,
+        record: str = "",
+        description: str = "",
+        key: bytes | None = None,
+        **kw: Any,
     ) -> GeneratedPage:
-        def render() -> RenderedPage:
-            return self.render(path, template, title, description, **kw)
+        cache = self.cache if key is not None else None
 
-        return GeneratedPage(path, render, record, self.book.site.edit_url(record) if record else "")
+        def render() -> RenderedPage:
+            if cache is not None and key is not None:
+                kept = cache.get(key)
+                if kept is not None:
+                    return kept
+            page = self.render(path, template, title, description, **kw)
+            if cache is not None and key is not None:
+                cache.put(key, page)
+            return page
+
+        return GeneratedPage(path, render, record, self.book.site.edit_url(record) if record else "", key)
 
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
@@ -169,6 +200,7 @@ class SitePages:
                     description=case.summary,
                     case=case,
                     edit_url=edit,
+                    key=self.keys.case(case) if self.keys is not None else None,
                 )
             )
         return out
@@ -230,16 +262,19 @@ def browse_chunks(view: View) -> list[GeneratedFile]:
     ]
 
 
-def files(site: SitePages, schema_dir: Path) -> list[GeneratedFile]:
+def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[GeneratedFile]:
     """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
-    schemas, photos and old-URL redirects."""
+    schemas, photos and old-URL redirects. A preview leaves out the open data and the feed
+    (`open_data=False`): it shows pages, and they are a second's work at thousands of cases."""
     book = site.book
-    out = [
-        GeneratedFile("data/cases.json", cases_json(book)),
-        GeneratedFile("data/cases.csv", cases_csv(book)),
-        GeneratedFile("feed.xml", atom_feed(book)),
-        *browse_chunks(site.view),
-    ]
+    exports: dict[str, Callable[[Casebook], str]] = {
+        "data/cases.json": cases_json,
+        "data/cases.csv": cases_csv,
+        "feed.xml": atom_feed,
+    }
+    assert tuple(exports) == OPEN_DATA
+    out = [GeneratedFile(path, make(book)) for path, make in exports.items()] if open_data else []
+    out += browse_chunks(site.view)
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
     for key, sizes in site.photos.items():
         case_id, file = key.split("/", 1)

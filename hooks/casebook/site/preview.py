@@ -21,7 +21,11 @@ class PreviewMemory:
     def changed(self, site_dir: str, page: str, html: str) -> bool:
         """Whether the page differs from the last time it was written to this site folder; it is
         remembered as written from now on."""
-        digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest()
+        return self.changed_key(site_dir, page, hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest())
+
+    def changed_key(self, site_dir: str, page: str, digest: bytes) -> bool:
+        """The same, judged by the digest of what the page is made from (page_keys), before it is
+        rendered: an unchanged page is then not even rendered."""
         key = (site_dir, page)
         if self._written.get(key) == digest:
             return False
