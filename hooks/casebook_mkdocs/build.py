@@ -11,6 +11,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from casebook.model import Casebook
@@ -19,7 +20,7 @@ from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import format_text
 from casebook.records.loader import Project, load
 from casebook.site.exports import ExportError
-from casebook.site.page_keys import PageCache
+from casebook.site.page_keys import PageCache, code_fingerprint
 from casebook.site.pages import OPEN_DATA, SitePages, files, photos, qr_codes
 from casebook.site.preview import PreviewMemory
 from casebook.site.publish import check_site
@@ -27,6 +28,8 @@ from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError
 from casebook.site.templates import Templates, bytecode_cache
 
+from .output_cache import TEMPLATE as OUTPUT_TEMPLATE
+from .output_cache import OutputCache, theme_digest
 from .pages import CoreFile, CorePage, src_uri
 from .variants import TraditionalVariant
 
@@ -89,6 +92,7 @@ class CasebookBuild:
         self.variant: TraditionalVariant | None = None
         self.site: SitePages | None = None
         self.written: set[str] = set()  # generated pages (re)written by this build
+        self.outputs: OutputCache | None = None  # finished case pages (not in a preview)
         log.info("casebook: %d 个案例已通过检查", len(book.cases))
 
     @property
@@ -128,8 +132,17 @@ class CasebookBuild:
             _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))
         return files_
 
+    def nav(self, nav: Navigation) -> None:
+        if not self.preview:
+            self.outputs = OutputCache(user_cache_dir() / "output", theme_digest(self.config, nav, code_fingerprint()))
+
     def page_markdown(self, markdown: str, page: Page) -> str:
         if isinstance(page, CorePage):
+            if self.outputs is not None:
+                page.output_key = self.outputs.key(page, page.generated.key)
+                page.cached = self.outputs.get(page.output_key) if page.output_key else None
+                if page.cached is not None:
+                    page.meta["template"] = OUTPUT_TEMPLATE  # Material's template is not rendered
             return markdown
         assert self.site is not None
         src = page.file.src_uri
@@ -171,8 +184,16 @@ class CasebookBuild:
         if self.variant is None:
             # A preview: the page says so, and the scripts hide what a preview does not build.
             return output.replace("<html ", "<html data-cb-preview ", 1)
-        simplified, _traditional = self.variant.page(output, page.file.dest_uri)
-        return simplified
+        dest = page.file.dest_uri
+        if not isinstance(page, CorePage):
+            simplified, _traditional = self.variant.page(output, dest)
+            return simplified
+        converted = page.cached or self.variant.convert(output, dest)
+        self.variant.take(dest, converted)
+        if page.cached is None and page.output_key is not None and self.outputs is not None:
+            self.outputs.put(page.output_key, converted)
+        page.cached = None
+        return converted.hans
 
     def post_build(self) -> None:
         site_dir = Path(self.config.site_dir)
@@ -189,6 +210,8 @@ class CasebookBuild:
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         log.info("casebook: 繁体版 %d 页，搜索索引 %d 页（%d 个分片）", self.variant.pages, self.search.count, shards)
+        if self.outputs is not None and self.outputs.hits:
+            log.info("casebook: %d 个案例页面取自缓存（内容未变）", self.outputs.hits)
         problems = check_site(self.book, site_dir)
         if problems:
             raise PluginError("站点不完整：\n" + "\n".join(problems))

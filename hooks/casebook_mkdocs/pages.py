@@ -11,6 +11,8 @@ from mkdocs.structure.toc import get_toc
 from casebook.site.page import RenderedPage
 from casebook.site.pages import GeneratedPage
 
+from .variants import ConvertedPage
+
 # What a page's `layout` asks for, in Material's front-matter terms.
 HIDE = {"wide": ("toc",), "print": ("navigation", "toc")}
 
@@ -31,6 +33,15 @@ class CoreFile(File):
 
 class CorePage(Page):
     """A page the core renders to HTML itself: MkDocs' Markdown step is skipped, its template kept."""
+
+    # The finished page in both scripts when the output cache holds it (output_cache.py).
+    cached: ConvertedPage | None = None
+    output_key: bytes | None = None
+
+    @property
+    def cached_html(self) -> Markup:
+        assert self.cached is not None
+        return Markup(self.cached.hans)
 
     def __init__(self, generated: GeneratedPage, file: File, config: MkDocsConfig, rendered: RenderedPage | None):
         super().__init__(None, file, config)

@@ -45,6 +45,39 @@ def to_traditional(text: str) -> str:
     return converter(TRADITIONAL).convert(text)
 
 
+@dataclass(frozen=True)
+class PageChars:
+    """What one page teaches the search map: its characters, and the ambiguous ones with the
+    pairs around them. Kept with a cached page, so a page taken from the cache still teaches."""
+
+    chars: frozenset[str]
+    ambiguous: frozenset[str]
+    pairs: dict[str, str]
+
+
+def page_chars(simplified: str, traditional: str) -> PageChars:
+    chars = frozenset(simplified)
+    ambiguous: set[str] = set()
+    pairs: dict[str, str] = {}
+    if len(simplified) == len(traditional):  # else phrase conversion changed the length: no alignment
+        # Where phrase-level conversion differs from the default one-character conversion, the
+        # character is ambiguous (里 -> 裡/裏/里): keep the pairs around it. Compare in blocks so
+        # that the Python loop only runs over the few blocks that differ.
+        default = simplified.translate(_learn_single(set(chars)))
+        block = 256
+        for start in range(0, len(simplified), block):
+            end = start + block
+            if default[start:end] == traditional[start:end]:
+                continue
+            for i in range(start, min(end, len(simplified))):
+                if default[i] != traditional[i] and CJK.match(simplified[i]):
+                    ambiguous.add(simplified[i])
+                    for j in (i - 1, i):
+                        if j >= 0 and j + 1 < len(simplified) and CJK.match(simplified[j + 1]):
+                            pairs.setdefault(simplified[j : j + 2], traditional[j : j + 2])
+    return PageChars(chars, frozenset(ambiguous), pairs)
+
+
 @dataclass
 class CharMaps:
     """What the search box needs to accept either script: t2s per character, and s2t per
@@ -55,27 +88,16 @@ class CharMaps:
     ambiguous: set[str] = field(default_factory=set)
 
     def learn(self, simplified: str, traditional: str) -> None:
-        new = set(simplified).difference(self.chars)
+        self.merge(page_chars(simplified, traditional))
+
+    def merge(self, page: PageChars) -> None:
+        new = page.chars.difference(self.chars)
         if new:
             self.chars.update(new)
             _learn_single(new)
-        if len(simplified) != len(traditional):
-            return  # phrase conversion changed the length: no character alignment to learn from
-        # Where phrase-level conversion differs from the default one-character conversion, the
-        # character is ambiguous (里 -> 裡/裏/里): keep the pairs around it. Compare in blocks so
-        # that the Python loop only runs over the few blocks that differ.
-        default = simplified.translate(_SINGLE)
-        block = 256
-        for start in range(0, len(simplified), block):
-            end = start + block
-            if default[start:end] == traditional[start:end]:
-                continue
-            for i in range(start, min(end, len(simplified))):
-                if default[i] != traditional[i] and CJK.match(simplified[i]):
-                    self.ambiguous.add(simplified[i])
-                    for j in (i - 1, i):
-                        if j >= 0 and j + 1 < len(simplified) and CJK.match(simplified[j + 1]):
-                            self.pairs.setdefault(simplified[j : j + 2], traditional[j : j + 2])
+        self.ambiguous.update(page.ambiguous)
+        for pair, form in page.pairs.items():
+            self.pairs.setdefault(pair, form)
 
     def payload(self) -> dict[str, dict[str, str]]:
         cjk = [c for c in self.chars if CJK.match(c)]
@@ -165,6 +187,13 @@ def html_pages(site_dir: Path) -> Iterable[Path]:
             yield path
 
 
+@dataclass(frozen=True)
+class ConvertedPage:
+    hans: str  # the finished Simplified page
+    hant: str  # its Traditional twin
+    chars: PageChars
+
+
 class TraditionalVariant:
     """Builds zh-Hant/ page by page as the site is rendered, then the files no page covers."""
 
@@ -178,16 +207,28 @@ class TraditionalVariant:
 
     def page(self, html: str, dest: str) -> tuple[str, str]:
         """The finished Simplified page and its Traditional twin (written to zh-Hant/ here)."""
+        converted = self.convert(html, dest)
+        self.take(dest, converted)
+        return converted.hans, converted.hant
+
+    def convert(self, html: str, dest: str) -> ConvertedPage:
         web_path = dest[: -len("index.html")] if dest.endswith("index.html") else dest
         simplified = html.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
         traditional = to_traditional(simplified).replace('<html lang="zh-Hans"', '<html lang="zh-Hant"', 1)
-        self.maps.learn(*_articles(simplified, traditional) if self.done else (simplified, traditional))
-        hant = _finish(traditional, self.site_url, web_path, hant=True)
+        chars = page_chars(*_articles(simplified, traditional) if self.done else (simplified, traditional))
+        return ConvertedPage(
+            _finish(simplified, self.site_url, web_path, hant=False),
+            _finish(traditional, self.site_url, web_path, hant=True),
+            chars,
+        )
+
+    def take(self, dest: str, converted: ConvertedPage) -> None:
+        """A page converted now or before (a cache): its twin written, its characters learnt."""
+        self.maps.merge(converted.chars)
         out = self.root / dest
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(hant, encoding="utf-8")
+        out.write_text(converted.hant, encoding="utf-8")
         self.done.add(dest)
-        return _finish(simplified, self.site_url, web_path, hant=False), hant
 
     def finish(self) -> None:
         """Convert the HTML no page event covered (404.html, redirects), copy the static files,
@@ -199,7 +240,8 @@ class TraditionalVariant:
                 path.write_text(hans, encoding="utf-8")
         _copy_static(self.site_dir, self.root)
         _sitemap(self.site_dir, self.root, self.site_url)
-        payload = json.dumps(self.maps.payload(), ensure_ascii=False)
+        # Sorted: the maps are learnt into sets, and the same site must give the same file.
+        payload = json.dumps(self.maps.payload(), ensure_ascii=False, sort_keys=True)
         (self.site_dir / "search-map.json").write_text(payload, encoding="utf-8")
 
     @property

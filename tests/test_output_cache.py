@@ -1,0 +1,75 @@
+"""Builds with a warm cache make exactly the site a cold build makes.
+
+The caches (records' checks, case articles, finished case pages) live in the user's cache folder:
+each build here gets a HOME of its own, so "cold" means an empty cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bench.generate import dump, generate
+
+from tests.conftest import copy_project, mkdocs_build
+
+
+def _build(project: Path, site_dir: Path, home: Path) -> str:
+    run = mkdocs_build(project, site_dir, HOME=str(home))
+    assert run.code == 0, run.text
+    return run.text
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two built sites. A gzip file records when it was written, so
+    sitemap.xml.gz is compared by what it holds."""
+    import gzip
+
+    names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    out = sorted(names_a ^ names_b)
+    for name in sorted(names_a & names_b):
+        x, y = (a / name).read_bytes(), (b / name).read_bytes()
+        if name.endswith(".gz"):
+            x, y = gzip.decompress(x), gzip.decompress(y)
+        if x != y:
+            out.append(name)
+    return out
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("output") / "project")
+    for record in generate(10, seed=5):
+        (project / "cases" / f"{record['id']}.yml").write_text(dump(record), encoding="utf-8")
+    return project
+
+
+def test_a_warm_build_is_the_cold_build_byte_for_byte(project: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    cold = _build(project, tmp_path / "cold", home)
+    assert "取自缓存" not in cold
+    warm = _build(project, tmp_path / "warm", home)
+    cases = len(list((project / "cases").glob("*.yml")))
+    assert re.search(rf"{cases} 个案例页面取自缓存", warm), warm[-2000:]
+    assert _differences(tmp_path / "cold", tmp_path / "warm") == []
+
+
+def test_after_an_edit_the_warm_build_is_what_a_cold_build_of_the_edit_makes(project: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _build(project, tmp_path / "first", home)
+    edited = tmp_path / "edited"
+    shutil.copytree(project, edited)
+    themes = edited / "data" / "themes.yml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace("name: 为老服务", "name: 为老助老服务"), encoding="utf-8"
+    )
+    record = sorted((edited / "cases").glob("*.yml"))[-1]
+    record.write_text(
+        re.sub(r"(?m)^title: ", "title: 修订：", record.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
+    warm = _build(edited, tmp_path / "warm", home)
+    _build(edited, tmp_path / "cold", tmp_path / "fresh-home")
+    assert "取自缓存" in warm  # most pages did not change
+    assert _differences(tmp_path / "cold", tmp_path / "warm") == []
