@@ -17,6 +17,8 @@ COLUMNS = (
     "records",
     "validate (records/s)",
     "build (s)",
+    "warm build (s)",
+    "cold/warm",
     "case pages",
     "build (case pages/s)",
     "plain MkDocs (s)",
@@ -50,6 +52,12 @@ class SizeResult:
     build_error: str = ""  # why the build with the hook failed; its time is then the time to failure
     preview_seconds: float | None = None  # `make serve`: a saved case to its page served anew
     preview_note: str = ""  # why there is no preview measurement
+    warm_seconds: float | None = None  # the same build again, its caches filled by the first
+    warm_peak_rss: int = 0
+
+    @property
+    def warm_speedup(self) -> float | None:
+        return None if self.warm_seconds is None or self.build_error else self.build_seconds / self.warm_seconds
 
     @property
     def pages_per_second(self) -> float | None:
@@ -75,6 +83,8 @@ def row(r: SizeResult) -> list[str]:
         f"{r.records:,}",
         f"{r.validate_rate:,.0f}",
         f"FAILED after {r.build_seconds:,.0f}" if r.build_error else f"{r.build_seconds:,.1f}",
+        _or_dash(r.warm_seconds, ",.1f"),
+        _or_dash(r.warm_speedup, ".1f"),
         f"{r.case_pages:,}",
         _or_dash(r.pages_per_second, ",.1f"),
         f"{r.plain_seconds:,.1f}",
@@ -140,6 +150,30 @@ TARGETS = (
         lambda r: r.preview_seconds,
         lambda v: v <= 3,
         lambda v: f"{v:,.1f} s",
+    ),
+    Target(
+        "make serve: reload after a save",
+        "≤ 2 s",
+        (5000,),
+        lambda r: r.preview_seconds,
+        lambda v: v <= 2,
+        lambda v: f"{v:,.1f} s",
+    ),
+    Target(
+        "warm build vs cold",
+        "≥ 3× faster",
+        (5000,),
+        lambda r: r.warm_speedup,
+        lambda v: v >= 3,
+        lambda v: f"{v:,.1f}×",
+    ),
+    Target(
+        "peak memory of the build",
+        "≤ 2 GB",
+        (20000,),
+        lambda r: r.peak_rss,
+        lambda v: v <= 2 * 1000 * MB,
+        lambda v: f"{v / MB:,.0f} MB",
     ),
     # Not one of the limits: our own, on what a phone downloads from a server that
     # compresses (GitHub Pages does), Material's own CSS and JavaScript (264 KB raw) included.

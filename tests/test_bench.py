@@ -23,6 +23,8 @@ COLUMNS = [
     "records",
     "validate (records/s)",
     "build (s)",
+    "warm build (s)",
+    "cold/warm",
     "case pages",
     "build (case pages/s)",
     "plain MkDocs (s)",
@@ -42,6 +44,9 @@ TARGETS = [
     "case page HTML (max)",
     "peak memory of the build",
     "make serve: reload after a save",
+    "make serve: reload after a save",
+    "warm build vs cold",
+    "peak memory of the build",
     "bytes before 1st search result",
 ]
 
