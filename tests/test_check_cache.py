@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.generate import dump, generate
 
-from casebook.records.check_cache import CheckCache
+from casebook.records.check_cache import CheckCache, PreviewChecks
 from casebook.records.loader import PARALLEL_FROM, Project, load
 
 
@@ -98,3 +98,22 @@ def _write_jpeg(path: Path) -> None:
     from PIL import Image
 
     Image.new("RGB", (64, 48), (200, 60, 60)).save(path, "JPEG")
+
+
+def test_a_preview_server_sees_a_saved_record_though_it_remembers_keys(project: Path, tmp_path: Path) -> None:
+    """In memory the key is kept by the file's look (inode, size, times): a save must change it,
+    even one that keeps the size."""
+    memory = PreviewChecks()
+    first = _load(project, CheckCache(tmp_path / "checks", memory))
+    assert first.ok
+    record = sorted((project / "cases").glob("*.yml"))[0]
+    text = record.read_text(encoding="utf-8")
+    same_size = text.replace("\nsummary:", "\nsummry:", 1)
+    assert len(same_size.encode()) + 1 == len(text.encode())
+    record.write_text(same_size + " ", encoding="utf-8")  # one byte back: the same size as before
+    cache = CheckCache(tmp_path / "checks", memory)
+    second = _load(project, cache)
+    assert cache.misses == 1 and not second.ok
+    record.write_text(text, encoding="utf-8")
+    cache = CheckCache(tmp_path / "checks", memory)
+    assert _load(project, cache).ok and cache.misses == 0

@@ -580,6 +580,16 @@ class Casebook:
 
     def year(self, case: Case) -> int | None:
         """The year a case is filed under: when it started, else the year of its first source."""
+        if case.id in self.cases and self.cases[case.id] is case:
+            return self._years[case.id]
+        return self._year(case)
+
+    @cached_property
+    def _years(self) -> dict[str, int | None]:
+        # Facets, cards and charts ask for every case's year many times over.
+        return {case.id: self._year(case) for case in self.cases.values()}
+
+    def _year(self, case: Case) -> int | None:
         if case.period_start:
             return dates.year(case.period_start)
         for ref in case.sources:

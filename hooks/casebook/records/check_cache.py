@@ -21,6 +21,7 @@ import marshal
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ def _code_digest() -> bytes:
 class CheckCache:
     """Answers of the per-record check, on disk and, for a preview server, in memory too."""
 
-    def __init__(self, folder: Path | None, memory: dict[bytes, bytes] | None = None) -> None:
+    def __init__(self, folder: Path | None, memory: PreviewChecks | None = None) -> None:
         self.folder = folder
         self.memory = memory
         self._base: bytes | None = None
@@ -64,7 +65,7 @@ class CheckCache:
         self.misses = 0
 
     @classmethod
-    def default(cls, memory: dict[bytes, bytes] | None = None) -> CheckCache:
+    def default(cls, memory: PreviewChecks | None = None) -> CheckCache:
         return cls(user_cache_dir() / "checks", memory)
 
     def bind(self, schemas: dict[str, Any]) -> None:
@@ -77,6 +78,14 @@ class CheckCache:
         """None when the file cannot be read as a record (a link, a FIFO, too big, missing): the
         check itself says why, every time."""
         assert self._base is not None, "bind() the schemas first"
+        signature = None
+        if self.memory is not None:
+            # A preview server asks again after every save: a file and folder that look exactly as
+            # they did (same inode, size, times) keep the key they had, without being read again.
+            signature = (self._base, schema, display, _signature(path), _signature(path.parent / path.stem))
+            known = self.memory.keys.get(path)
+            if known is not None and known[0] == signature:
+                return known[1]
         try:
             raw = read_regular(path)
         except Exception:  # anything read_regular refuses is refused again by the check itself
@@ -85,11 +94,17 @@ class CheckCache:
         for part in (schema.encode(), display.encode(), raw, *_folder_listing(path.parent / path.stem)):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
-        return h.digest()
+        key = h.digest()
+        if self.memory is not None and signature is not None and signature[3] is not None:
+            self.memory.keys[path] = (signature, key)
+        return key
 
     def get(self, key: bytes) -> Entry | None:
-        data = self.memory.get(key) if self.memory is not None else None
-        if data is None and self.folder is not None:
+        if self.memory is not None and key in self.memory.entries:
+            self.hits += 1
+            return self.memory.entries[key]
+        data = None
+        if self.folder is not None:
             try:
                 data = (self.folder / key[:1].hex() / key.hex()).read_bytes()
             except OSError:
@@ -103,24 +118,40 @@ class CheckCache:
             self.misses += 1
             return None
         if self.memory is not None:
-            self.memory[key] = data
+            self.memory.entries[key] = entry
         self.hits += 1
         return entry
 
     def put(self, key: bytes, entry: Entry) -> None:
-        data = marshal.dumps(entry)
         if self.memory is not None:
-            self.memory[key] = data
+            self.memory.entries[key] = entry
         if self.folder is None:
             return
         target = self.folder / key[:1].hex() / key.hex()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
+            temporary.write_bytes(marshal.dumps(entry))
             os.replace(temporary, target)  # readers see the whole entry or none
         except OSError:
             pass  # a cache that cannot be written only makes the next load slower
+
+
+@dataclass
+class PreviewChecks:
+    """What a preview server keeps between rebuilds: the answers themselves (not their bytes),
+    and each file's key with the look of the file it was worked out from."""
+
+    entries: dict[bytes, Entry] = field(default_factory=dict)
+    keys: dict[Path, tuple[Any, bytes]] = field(default_factory=dict)
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_mode, st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _folder_listing(folder: Path) -> Iterable[bytes]:

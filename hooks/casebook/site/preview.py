@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..records.check_cache import PreviewChecks
 from .markdown_fields import MarkdownFields
 
 
 @dataclass
 class PreviewMemory:
     fields: MarkdownFields = field(default_factory=lambda: MarkdownFields(remember=True))
-    checks: dict[bytes, bytes] = field(default_factory=dict)  # each record's own check, by its key
+    checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:

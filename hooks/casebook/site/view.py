@@ -4,6 +4,7 @@ counts, computed in Python so that templates only lay them out."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -254,9 +255,15 @@ class View:
         return [k for k in source if k in counts]
 
     def _counts(self, facet: str) -> Counter[str]:
-        counts: Counter[str] = Counter()
+        return self._facet_counts[facet]
+
+    @cached_property
+    def _facet_counts(self) -> dict[str, Counter[str]]:
+        """Every facet's counts in one pass over the cases."""
+        counts: dict[str, Counter[str]] = {}
         for case in self.book.cases.values():
-            counts.update(self.facet_values(case)[facet])
+            for facet, values in self.facet_values(case).items():
+                counts.setdefault(facet, Counter()).update(values)
         return counts
 
     def facets(self) -> list[Facet]:
