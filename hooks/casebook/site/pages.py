@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..records.diagnostics import Diagnostic
+from .basket import card_json
 from .exports import atom_feed, cases_csv, cases_json
 from ..records.images import Rendition, renditions
 from ..model import Casebook
@@ -128,6 +129,8 @@ class SitePages:
             page(urls.PLACES, "places.html", "地区", record="data/places.yml"),
             page(urls.THEMES, "themes.html", "主题", record="data/themes.yml"),
             page(urls.COLLECTIONS, "collections.html", "课程包"),
+            page(urls.BASKET, "basket.html", "我的清单", description="选几个案例备课：排序、分享、打印讲义、对比"),
+            page(urls.COMPARE, "compare.html", "案例对比", layout=frozenset({"wide"}), description="两三个案例并排对比"),
         ]
         # Relative to the browse page: the script fetches them from wherever the site is served.
         chunks = [urls.relative(urls.CASES, browse_chunk_path(i + 1)) for i in range(len(self.view.browse_chunks()))]
@@ -242,6 +245,16 @@ class SitePages:
                 )
                 out.append(GeneratedFile(urls.case_alias(alias), html))
         return out
+
+
+def case_cards(site: SitePages, available: Container[str]) -> list[GeneratedFile]:
+    """Each case's card for the basket and the comparison. `available`: every path the site
+    will publish, so that a case's Word and slide files are linked once they exist."""
+    fields = site.templates.fields
+    return [
+        GeneratedFile(urls.case_card(c.id), card_json(site.view, fields, c, available))
+        for c in site.book.cases_by_title
+    ]
 
 
 def qr_codes(book: Casebook) -> list[tuple[str, str]]:
