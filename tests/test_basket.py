@@ -233,3 +233,27 @@ def test_a_comparison_without_cases_says_how_to_choose(browser: Any, served_site
         assert "no-such-case" in page.locator(".cb-compare__case").nth(1).inner_text()
     finally:
         context.close()
+
+
+def test_traditional_basket_and_comparison_speak_traditional(browser: Any, served_site: str, site: Path) -> None:
+    """The script's own words (statuses, button names) on zh-Hant/ pages are Traditional."""
+    from .test_accessibility import visible_words
+
+    context, page = fresh(browser)
+    try:
+        for path in (f"zh-Hant/basket/?c={A},{B}", f"zh-Hant/compare/?c={A},{B}"):
+            page.goto(served_site + path, wait_until="load")
+            page.wait_for_function(
+                "() => document.querySelectorAll('.cb-basket__item[data-title], .cb-compare__figures').length === 2"
+            )
+            if "basket" in path:
+                page.locator('[data-action="down"]').first.click()
+                spoken(page, "[data-cb-basket-status]", "已下移")
+            built = set((site / path.split("?")[0] / "index.html").read_text(encoding="utf-8"))
+            for case_id in (A, B):
+                built |= set((site / "zh-Hant" / "cases" / case_id / "card.json").read_text(encoding="utf-8"))
+            words = visible_words(page)
+            simplified = sorted({c for c, t in zip(words, to_traditional(words), strict=True) if c != t and c not in built})
+            assert not simplified, f"Simplified characters on {path}: {simplified}"
+    finally:
+        context.close()
