@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from casebook_mkdocs.variants import to_traditional
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,8 @@ LOADED = "() => [...document.querySelectorAll('.cb-basket__item')].every(li => l
 # headings' ¶ anchors are the theme's, the same on every page, and exempt as WCAG 2.5.8 allows).
 SMALL_TARGETS = """(root) => [...document.querySelectorAll(root + ' button, ' + root + ' a[href], ' + root + ' label')]
   .filter(e => e.offsetParent !== null && !e.classList.contains('headerlink'))
-  .map(e => [e.textContent.trim().slice(0, 20), Math.round(e.getBoundingClientRect().width), Math.round(e.getBoundingClientRect().height)])
+  .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
+  .map(([t, r]) => [t, Math.round(r.width), Math.round(r.height)])
   .filter(([, w, h]) => w < 44 || h < 44)"""
 SIDEWAYS = "document.scrollingElement.scrollWidth"
 
@@ -157,9 +159,10 @@ def test_the_handout_holds_the_learner_text_of_each_case_in_order(browser: Any, 
         page.wait_for_function(LOADED)
         page.locator("[data-cb-basket-build]").click()
         page.wait_for_selector(".cb-basket__handout .cb-basket__case h1")
-        assert page.locator(".cb-basket__handout h1").all_inner_texts() == page.locator(
-            ".cb-basket__title a"
-        ).all_inner_texts()
+        assert (
+            page.locator(".cb-basket__handout h1").all_inner_texts()
+            == page.locator(".cb-basket__title a").all_inner_texts()
+        )
         handout = page.locator(".cb-basket__handout").inner_text()
         for section in ("做法", "成效", "来源"):
             assert section in handout
@@ -195,7 +198,9 @@ def test_without_javascript_the_page_says_what_it_needs(browser: Any, served_sit
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESK], ids=("375px", "1280px"))
-def test_pages_fit_the_phone_with_finger_sized_controls(browser: Any, served_site: str, viewport: dict[str, int]) -> None:
+def test_pages_fit_the_phone_with_finger_sized_controls(
+    browser: Any, served_site: str, viewport: dict[str, int]
+) -> None:
     context, page = fresh(browser, viewport)
     try:
         page.goto(served_site + f"basket/?c={A},{B}", wait_until="load")
@@ -207,7 +212,7 @@ def test_pages_fit_the_phone_with_finger_sized_controls(browser: Any, served_sit
         assert page.evaluate(SIDEWAYS) <= viewport["width"]
         assert page.evaluate(SMALL_TARGETS, ".cb-compare") == []
         boxes = page.locator(".cb-compare__case").evaluate_all(
-            "cs => cs.map(c => { const r = c.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]; })"
+            "cs => cs.map(c => c.getBoundingClientRect()).map(r => [Math.round(r.left), Math.round(r.top)])"
         )
         if viewport is PHONE:  # one case under the other
             assert boxes[0][0] == boxes[1][0] and boxes[1][1] > boxes[0][1]
@@ -253,7 +258,9 @@ def test_traditional_basket_and_comparison_speak_traditional(browser: Any, serve
             for case_id in (A, B):
                 built |= set((site / "zh-Hant" / "cases" / case_id / "card.json").read_text(encoding="utf-8"))
             words = visible_words(page)
-            simplified = sorted({c for c, t in zip(words, to_traditional(words), strict=True) if c != t and c not in built})
+            simplified = sorted(
+                {c for c, t in zip(words, to_traditional(words), strict=True) if c != t and c not in built}
+            )
             assert not simplified, f"Simplified characters on {path}: {simplified}"
     finally:
         context.close()

@@ -63,7 +63,8 @@ def test_cases_under_one_policy_are_related_both_ways_with_the_reason(policy_boo
     # A case under the programme and one under its project share the programme.
     programme = titles_and_reasons(related, "hongshan-jiexiao-qianshou")
     assert "同属红色引擎工程" in programme["jinyinhu-hongse-wuye-waiyu-ban"]
-    assert "同属红色引擎工程" in titles_and_reasons(related, "jinyinhu-hongse-wuye-waiyu-ban")["hongshan-jiexiao-qianshou"]
+    project = titles_and_reasons(related, "jinyinhu-hongse-wuye-waiyu-ban")
+    assert "同属红色引擎工程" in project["hongshan-jiexiao-qianshou"]
     # A shared policy says more than a shared theme: the policy's cases come first.
     order = [r.case.id for r in related.of(policy_book.cases["dongting-wuhan-weilinli"])]
     assert set(order[:2]) == {"jinyinhu-hongse-wuye-waiyu-ban", "qinghe-ju-tiantian-qiaomen"}
@@ -103,6 +104,8 @@ def test_the_relation_is_symmetric_deterministic_and_capped(generated_book: Case
         shown = capped.of(case)
         assert len(shown) <= LIMIT
         assert [r.case.id for r in shown] == [r.case.id for r in RelatedCases(generated_book).of(case)]
+        # Cutting the list short never changes who leads it (the cap prunes, exactly).
+        assert [r.case.id for r in shown] == [r.case.id for r in unlimited.of(case)][:LIMIT]
         scores = [r.score for r in shown if not r.curated]
         assert scores == sorted(scores, reverse=True)
         assert all(r.reasons for r in shown), "every related case says why"
