@@ -150,3 +150,17 @@ def test_the_lead_of_a_field_is_plain_text_cut_at_a_sentence() -> None:
     cut = lead(fields, long)
     assert cut.endswith("。……") and len(cut) <= 122
     assert lead(fields, "第一段。\n\n第二段。") == "第一段。第二段。"
+
+
+def test_the_lead_without_markup_is_what_the_converter_gives(
+    generated_book: Casebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shortcut for text without markup (no conversion) gives what converting gives."""
+    from casebook.site import basket
+
+    fields = MarkdownFields()
+    texts = [t for c in generated_book.cases_by_title[:200] for t in (c.practice, c.results)]
+    texts += ["第一段，带一个 & 符号。\n\n第二段。", "一行\n接着一行。"]
+    quick = [lead(fields, t) for t in texts]
+    monkeypatch.setattr(basket, "_MARKUP", re.compile(""))  # matches everything: always convert
+    assert [lead(fields, t) for t in texts] == quick
