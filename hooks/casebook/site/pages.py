@@ -129,8 +129,6 @@ class SitePages:
             page(urls.PLACES, "places.html", "地区", record="data/places.yml"),
             page(urls.THEMES, "themes.html", "主题", record="data/themes.yml"),
             page(urls.COLLECTIONS, "collections.html", "课程包"),
-            page(urls.BASKET, "basket.html", "我的清单", description="选几个案例备课：排序、分享、打印讲义、对比"),
-            page(urls.COMPARE, "compare.html", "案例对比", layout=frozenset({"wide"}), description="两三个案例并排对比"),
         ]
         # Relative to the browse page: the script fetches them from wherever the site is served.
         chunks = [urls.relative(urls.CASES, browse_chunk_path(i + 1)) for i in range(len(self.view.browse_chunks()))]
@@ -206,6 +204,12 @@ class SitePages:
                     key=self.keys.case(case) if self.keys is not None else None,
                 )
             )
+        # The trainer's tools last: pages are indexed for search in this order, in shards, and the
+        # shards before these stay as they were.
+        out += [
+            page(urls.BASKET, "basket.html", "我的清单", description="选几个案例备课：排序、分享、打印讲义、对比"),
+            page(urls.COMPARE, "compare.html", "案例对比", layout=frozenset({"wide"}), description="两三个案例并排对比"),
+        ]
         return out
 
     def block(self, name: str, here: str) -> str:
