@@ -264,3 +264,21 @@ def test_traditional_basket_and_comparison_speak_traditional(browser: Any, serve
             assert not simplified, f"Simplified characters on {path}: {simplified}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", [f"basket/?c={A},{B}", f"compare/?c={A},{B}", f"cases/{A}/"])
+def test_large_mode_never_scrolls_sideways(browser: Any, served_site: str, path: str) -> None:
+    """长辈模式 (the header switch, kept in localStorage) on a phone: text half as large again."""
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script("localStorage.setItem('cb-large', '1')")
+    try:
+        page = context.new_page()
+        page.goto(served_site + path, wait_until="load")
+        page.wait_for_function("() => !document.querySelector('.cb-basket__item:not([data-title])')")
+        page.wait_for_function(
+            "() => !document.querySelector('[data-cb-compare]') || !!document.querySelector('.cb-compare__case')"
+        )
+        assert page.evaluate("document.documentElement.hasAttribute('data-cb-large')")
+        assert page.evaluate(SIDEWAYS) <= PHONE["width"]
+    finally:
+        context.close()
