@@ -10,8 +10,8 @@ from functools import cached_property
 
 from ..citation import case_citation, source_citation
 from ..dates import date_zh
-from ..records.images import Rendition
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
+from ..records.images import Rendition
 from . import urls
 from .related import Related, RelatedCases
 
