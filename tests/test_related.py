@@ -164,3 +164,26 @@ def test_the_lead_without_markup_is_what_the_converter_gives(
     quick = [lead(fields, t) for t in texts]
     monkeypatch.setattr(basket, "_MARKUP", re.compile(""))  # matches everything: always convert
     assert [lead(fields, t) for t in texts] == quick
+
+
+def test_a_case_page_key_changes_when_a_computed_related_case_does(project: Path) -> None:
+    """A case page lists related cases it does not name: their titles are part of its key."""
+    from casebook.site.page_keys import PageCache
+    from casebook.site.templates import Templates
+
+    def pages() -> dict[str, tuple[bytes | None, str]]:
+        site = SitePages(loaded(project), Templates(), cache=PageCache(None))
+        return {p.path: (p.key, p.render().html) for p in site.all() if p.key is not None}
+
+    page = "cases/qinghe-ju-tiantian-qiaomen/"
+    before = pages()
+    assert "碧海红色物业老年人外语班" in before[page][1], "qinghe no longer shows jinyinhu: pick another pair"
+    assert "jinyinhu-hongse-wuye-waiyu-ban" not in (project / "cases" / f"{page.split('/')[1]}.yml").read_text(
+        encoding="utf-8"
+    ), "qinghe names jinyinhu itself: the test would not reach the computed list"
+    record = project / "cases" / "jinyinhu-hongse-wuye-waiyu-ban.yml"
+    text = record.read_text(encoding="utf-8").replace("title: 碧海", "title: 东西湖碧海", 1)
+    record.write_text(text, encoding="utf-8")
+    after = pages()
+    assert "东西湖碧海红色物业老年人外语班" in after[page][1]
+    assert after[page][0] != before[page][0]
