@@ -36,8 +36,17 @@ PAGES = {
     "collections": "collections/",
     "collection": "collections/dangjian-yinling-shequ-zhili/",
     "collection print": "collections/dangjian-yinling-shequ-zhili/print/",
+    # The lesson basket and the comparison, as a shared link opens them: drawn by their script.
+    "basket": "basket/?c=qinghe-ju-tiantian-qiaomen,hongshan-jiexiao-qianshou",
+    "compare": "compare/?c=qinghe-ju-tiantian-qiaomen,hongshan-jiexiao-qianshou",
     "about": "about/",
     "contributing": "contributing/",
+}
+
+# Pages whose script draws their content after load: axe waits for it.
+READY = {
+    "basket": "() => [...document.querySelectorAll('.cb-basket__item')].every(li => li.dataset.title)",
+    "compare": "() => document.querySelectorAll('.cb-compare__figures').length === 2",
 }
 
 RUN_AXE = """async (tags) => {
@@ -107,6 +116,8 @@ def test_no_serious_axe_violation_on_any_page_kind(width_page: Any, served_site:
     checked = 0
     for name, path in PAGES.items():
         width_page.goto(served_site + script + path, wait_until="load")
+        if name in READY:
+            width_page.wait_for_function(READY[name])
         violations = serious_violations(width_page)
         checked += 1
         if violations:

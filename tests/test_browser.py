@@ -21,6 +21,8 @@ PAGES = [
     "zh-Hant/",
     "zh-Hant/cases/qinghe-ju-tiantian-qiaomen/",
     "zh-Hant/cases/",
+    "basket/?c=qinghe-ju-tiantian-qiaomen,hongshan-jiexiao-qianshou",
+    "zh-Hant/compare/?c=qinghe-ju-tiantian-qiaomen,jinyinhu-hongse-wuye-waiyu-ban",
 ]
 
 

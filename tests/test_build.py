@@ -279,9 +279,10 @@ def test_preview_rewrites_only_what_a_save_changed(project: Path, tmp_path: Path
         build(config, dirty=True)
 
     rebuild()
+    # The untouched case shares nothing with the edited one: a related case's page names its title.
     edited, untouched = (
         site / "cases/qinghe-ju-tiantian-qiaomen/index.html",
-        site / "cases/dongting-wuhan-weilinli/index.html",
+        site / "cases/hongshan-jiexiao-qianshou/index.html",
     )
     assert (
         edited.is_file()
@@ -296,5 +297,7 @@ def test_preview_rewrites_only_what_a_save_changed(project: Path, tmp_path: Path
     rebuild()
     assert "天天敲门小组" in edited.read_text(encoding="utf-8") and edited.stat().st_mtime > 1
     assert untouched.stat().st_mtime == 1, "an unchanged case page was rewritten"
+    # A case related to the edited one lists its new title.
+    assert "天天敲门小组" in (site / "cases/dongting-wuhan-weilinli/index.html").read_text(encoding="utf-8")
     assert "天天敲门小组" in (site / "cases/index.html").read_text(encoding="utf-8")  # the browse list follows
     assert "<html data-cb-preview " in edited.read_text(encoding="utf-8")  # scripts hide the switch and search

@@ -15,6 +15,7 @@ from bench.generate import dump, generate
 from casebook.records.loader import Project, load
 from casebook.site.page_keys import PageCache
 from casebook.site.pages import SitePages
+from casebook.site.related import RelatedCases
 from casebook.site.templates import Templates
 
 Pages = dict[str, tuple[bytes, str]]  # case page path -> (key, HTML)
@@ -118,7 +119,14 @@ def test_an_edited_record_renders_again_itself_and_the_cases_that_name_it(
         for g in records
         if named.stem in (yaml.safe_load(g.read_text(encoding="utf-8")).get("related") or [])
     }
-    assert namers and _rekeyed(before, after) == {f"cases/{named.stem}/"} | namers
+    # Every page that lists it among its related cases: those that name it, and those the
+    # core relates to it (curated both ways, and computed from what they share).
+    book = load(Project(base)).casebook
+    assert book is not None
+    related = RelatedCases(book)
+    showing = {f"cases/{c.id}/" for c in book.cases.values() if named.stem in {r.case.id for r in related.of(c)}}
+    assert namers and namers <= showing
+    assert _rekeyed(before, after) == {f"cases/{named.stem}/"} | showing
 
 
 @pytest.mark.parametrize(

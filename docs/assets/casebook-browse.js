@@ -24,9 +24,9 @@
     // This script is copied to zh-Hant/ unconverted: its words in both scripts.
     var hant = (document.documentElement.lang || "").indexOf("zh-Hant") === 0;
     var WORDS = {
-      hans: { all: "共 ", some: "筛选出 ", cases: " 个案例", loading: "正在载入全部案例……",
+      hans: { add: "加入清单", all: "共 ", some: "筛选出 ", cases: " 个案例", loading: "正在载入全部案例……",
         failed: "有些案例没能载入，请刷新页面再试，或用下面的分页链接。" },
-      hant: { all: "共 ", some: "篩選出 ", cases: " 個案例", loading: "正在載入全部案例……",
+      hant: { add: "加入清單", all: "共 ", some: "篩選出 ", cases: " 個案例", loading: "正在載入全部案例……",
         failed: "有些案例沒能載入，請重新整理頁面再試，或用下面的分頁連結。" }
     }[hant ? "hant" : "hans"];
     var collator = new Intl.Collator("zh");
@@ -95,6 +95,14 @@
         fig.appendChild(document.createTextNode(" " + c.figure[1]));
         li.appendChild(fig);
       }
+      // 加入清单, as on the server's cards; assets/casebook-basket.js does the rest.
+      var add = document.createElement("button");
+      add.type = "button";
+      add.className = "cb-button cb-basket-add__button";
+      add.setAttribute("data-cb-basket-add", c.href.replace(/\/$/, "").split("/").pop());
+      add.setAttribute("aria-label", WORDS.add + "：" + c.title);
+      add.textContent = WORDS.add;
+      li.appendChild(add);
       c.el = li;
       return li;
     }

@@ -21,7 +21,7 @@ from casebook.records.diagnostics import format_text
 from casebook.records.loader import Project, load
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
-from casebook.site.pages import OPEN_DATA, SitePages, files, photos, qr_codes
+from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos, qr_codes
 from casebook.site.preview import PreviewMemory
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
@@ -130,6 +130,10 @@ class CasebookBuild:
         assert self.qr is not None
         for path, url in qr_codes(self.book):
             _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))
+        # Last: a case's card links the files above (its Word handout, its slides) that exist.
+        published = {f.src_uri for f in files_}
+        for item in case_cards(self.site, published):
+            _add(files_, File.generated(config, item.path, content=item.content))
         return files_
 
     def nav(self, nav: Navigation) -> None:

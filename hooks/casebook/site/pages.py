@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..model import Case, Casebook
 from ..records.diagnostics import Diagnostic
-from .exports import atom_feed, cases_csv, cases_json
 from ..records.images import Rendition, renditions
-from ..model import Casebook
 from . import urls
+from .basket import card_json
+from .exports import atom_feed, cases_csv, cases_json
 from .page import RenderedPage, toc_from_html
-from .page_keys import PageCache, PageKeys
+from .page_keys import PageCache, PageKeys, fingerprint
 from .templates import Templates
 from .view import Photos, View, browse_chunk_path
 
@@ -111,6 +112,14 @@ class SitePages:
 
         return GeneratedPage(path, render, record, self.book.site.edit_url(record) if record else "", key)
 
+    def case_key(self, case: Case) -> bytes | None:
+        """A case page's key (page_keys) with the related cases it shows: they are computed from
+        every record, so the list itself is part of what the page is made from."""
+        if self.keys is None:
+            return None
+        related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
+        return fingerprint(self.keys.case(case), related)
+
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
         fw = book.framework
@@ -200,9 +209,17 @@ class SitePages:
                     description=case.summary,
                     case=case,
                     edit_url=edit,
-                    key=self.keys.case(case) if self.keys is not None else None,
+                    key=self.case_key(case),
                 )
             )
+        # The trainer's tools last: pages are indexed for search in this order, in shards, and the
+        # shards before these stay as they were.
+        out += [
+            page(urls.BASKET, "basket.html", "我的清单", description="选几个案例备课：排序、分享、打印讲义、对比"),
+            page(
+                urls.COMPARE, "compare.html", "案例对比", layout=frozenset({"wide"}), description="两三个案例并排对比"
+            ),
+        ]
         return out
 
     def block(self, name: str, here: str) -> str:
@@ -242,6 +259,16 @@ class SitePages:
                 )
                 out.append(GeneratedFile(urls.case_alias(alias), html))
         return out
+
+
+def case_cards(site: SitePages, available: Container[str]) -> list[GeneratedFile]:
+    """Each case's card for the basket and the comparison. `available`: every path the site
+    will publish, so that a case's Word and slide files are linked once they exist."""
+    fields = site.templates.fields
+    return [
+        GeneratedFile(urls.case_card(c.id), card_json(site.view, fields, c, available))
+        for c in site.book.cases_by_title
+    ]
 
 
 def qr_codes(book: Casebook) -> list[tuple[str, str]]:

@@ -17,6 +17,8 @@ PLACES = "places/"
 THEMES = "themes/"
 COLLECTIONS = "collections/"
 FIGURES = "figures/"
+BASKET = "basket/"  # 我的清单: the list lives on the reader's device and in ?c=id1,id2
+COMPARE = "compare/"  # ?c=id1,id2[,id3]
 QR_FILE = "qrcode.png"
 # The Traditional-script copy of every page sits under this folder, at the same path.
 TRADITIONAL = "zh-Hant/"
@@ -56,6 +58,11 @@ def case_qr(case_id: str) -> str:
 
 def case_photo(case_id: str, file: str, width: int, ext: str) -> str:
     return f"cases/{case_id}/{file.rsplit('.', 1)[0]}-{width}.{ext}"
+
+
+def case_card(case_id: str) -> str:
+    """What the basket and the comparison show of a case (basket.case_card)."""
+    return f"cases/{case_id}/card.json"
 
 
 def case_alias(alias: str) -> str:

@@ -7,12 +7,14 @@ from collections import Counter
 from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..citation import case_citation, source_citation
 from ..dates import date_zh
-from ..records.images import Rendition
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
+from ..records.images import Rendition
 from . import urls
+from .related import Related, RelatedCases
 
 Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
 
@@ -151,6 +153,14 @@ class View:
         if not case.teaching.empty:
             out.append(("teaching", "教学参考"))
         return [*out, ("sources", "来源")]
+
+    @cached_property
+    def _related(self) -> RelatedCases:
+        return RelatedCases(self.book)
+
+    def related(self, case: Case) -> list[Related]:
+        """The case page's 相关案例: curated first, then computed, each with its reason."""
+        return self._related.of(case)
 
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
