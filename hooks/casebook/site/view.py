@@ -4,7 +4,6 @@ counts, computed in Python so that templates only lay them out."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
