@@ -126,14 +126,22 @@ def _case(prs, case: CaseContent, qr_png: bytes, number: int = 0) -> None:  # ty
     facts = "　".join(f"{k}：{v}" for k, v in case.facts)
     _title(prs, (f"第 {number} 课　" if number else "") + case.title, facts)
     if case.figures:
-        _bullets(prs, "关键数字", [f"{f.display}　{f.label}" + (f"（{f.note}）" if f.note else "") for f in case.figures])
+        _bullets(
+            prs, "关键数字", [f"{f.display}　{f.label}" + (f"（{f.note}）" if f.note else "") for f in case.figures]
+        )
     sections = dict(case.sections)
     for heading in ("做法", "成效"):
         if sections.get(heading):
             _bullets(prs, heading, _sentences(sections[heading]))
     for i, q in enumerate(case.questions, 1):
         _bullets(prs, f"思考题 {i}", [q], size=28)
-    _qr(prs, "扫码阅读全文", case.url, qr_png, ["原始来源：" + s for s in case.sources] + ["引用本案例：" + case.citation])
+    _qr(
+        prs,
+        "扫码阅读全文",
+        case.url,
+        qr_png,
+        ["原始来源：" + s for s in case.sources] + ["引用本案例：" + case.citation],
+    )
 
 
 def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
