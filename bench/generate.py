@@ -366,11 +366,25 @@ def dates(rng: random.Random) -> Record:
     return {"period": period, "added": added.isoformat(), "updated": updated.isoformat()}
 
 
+# A teacher's guide's lesson plan: the five stages of a 90-minute lesson (they must add up).
+LESSON_PLAN = (
+    ("课前阅读", 15, "学员阅读案例正文和思考题"),
+    ("导入", 10, "教师提出问题，引出案例"),
+    ("分组研讨", 30, "每组围绕一道思考题讨论"),
+    ("班级交流", 20, "各组汇报，其他组补充"),
+    ("教师点评", 15, "教师对照关键要点小结"),
+)
+
+
 def teaching(rng: random.Random, slots: Slots) -> Record:
     return {
+        "written_by": "editors",
         "objectives": [t.format_map(slots) for t in rng.sample(corpus.TEACHING_OBJECTIVES, 2)],
+        "use": "适用于社区党组织书记、街道干部培训中的党建引领基层治理专题。",
         "questions": [t.format_map(slots) for t in rng.sample(corpus.TEACHING_QUESTIONS, rng.randint(3, 5))],
+        "analysis": [t.format_map(slots) for t in rng.sample(corpus.TEACHING_OBJECTIVES, 2)],
         "points": rng.sample(corpus.TEACHING_POINTS, 3),
+        "plan": {"minutes": 90, "steps": [{"stage": s, "minutes": m, "activity": a} for s, m, a in LESSON_PLAN]},
     }
 
 

@@ -370,15 +370,74 @@ class Media:
     file: str = ""
 
 
+# The five stages of a case lesson, in the order the 中国管理案例共享中心 form sets them.
+LESSON_STAGES: tuple[str, ...] = ("课前阅读", "导入", "分组研讨", "班级交流", "教师点评")
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    stage: str  # one of LESSON_STAGES
+    minutes: int
+    activity: str
+
+
+@dataclass(frozen=True)
+class LessonPlan:
+    """建议课堂计划: the stated lesson length and its timed stages (the loader checks the sum)."""
+
+    minutes: int
+    steps: tuple[LessonStep, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """后续进展: only what a cited source says happened after the case."""
+
+    text: str
+    source: SourceRef
+
+
 @dataclass(frozen=True)
 class Teaching:
+    """The editors' teaching notes. `questions` (启发思考题) are printed for learners too; every
+    other part is the teacher's guide (案例使用说明), shown only in a teacher's version."""
+
     objectives: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     points: tuple[str, ...] = ()
+    written_by: str = ""  # "editors": never a fact of the source
+    use: str = ""
+    analysis: tuple[str, ...] = ()
+    plan: LessonPlan | None = None
+    followup: FollowUp | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.objectives or self.questions or self.points)
+        return not (self.questions or self.has_guide)
+
+    @property
+    def has_guide(self) -> bool:
+        """Whether there is anything for the teacher's version beyond the questions."""
+        return bool(self.objectives or self.use or self.analysis or self.points or self.plan or self.followup)
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> Teaching:
+        plan = raw.get("plan")
+        followup = raw.get("followup")
+        return cls(
+            tuple(raw.get("objectives", ())),
+            tuple(raw.get("questions", ())),
+            tuple(raw.get("points", ())),
+            raw.get("written_by", ""),
+            raw.get("use", ""),
+            tuple(raw.get("analysis", ())),
+            LessonPlan(
+                plan["minutes"], tuple(LessonStep(s["stage"], s["minutes"], s["activity"]) for s in plan["steps"])
+            )
+            if plan
+            else None,
+            FollowUp(followup["text"], SourceRef.build(followup["source"])) if followup else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -491,11 +550,7 @@ class Case:
                 for m in raw.get("media", ())
             ),
             related=tuple(raw.get("related", ())),
-            teaching=Teaching(
-                tuple(teaching.get("objectives", ())),
-                tuple(teaching.get("questions", ())),
-                tuple(teaching.get("points", ())),
-            ),
+            teaching=Teaching.build(teaching),
             aliases=tuple(raw.get("aliases", ())),
             extra={k: v for k, v in raw.items() if k not in cls.MAPPED_KEYS},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from markupsafe import Markup
@@ -19,6 +20,7 @@ from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import format_text
 from casebook.records.loader import Project, load
+from casebook.site import handouts
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
 from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos, qr_codes
@@ -103,7 +105,16 @@ class CasebookBuild:
         config, cache = self.config, self.project.root / ".cache"
         sizes = photos(self.book, self.project.cases_dir, cache / "images")
         templates = Templates(_PREVIEW.fields if self.preview else None, cache / "jinja" / "core")
-        self.site = SitePages(self.book, templates, sizes, PageCache(user_cache_dir() / "pages"))
+        # Word and slide files first: the pages that link to them name their sizes.
+        start = time.perf_counter()
+        made = handouts.make(self.book, cache / "handouts")
+        log.info(
+            "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
+            made.made,
+            made.reused,
+            time.perf_counter() - start,
+        )
+        self.site = SitePages(self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page)
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():
@@ -126,7 +137,10 @@ class CasebookBuild:
         except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
             raise PluginError(f"开放数据无法生成：{exc}") from exc
         for item in generated:
-            _add(files_, File.generated(config, item.path, content=item.content))
+            if isinstance(item.content, Path):  # a made file in the cache: copied, never held in memory
+                _add(files_, File.generated(config, item.path, abs_src_path=str(item.content)))
+            else:
+                _add(files_, File.generated(config, item.path, content=item.content))
         assert self.qr is not None
         for path, url in qr_codes(self.book):
             _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))

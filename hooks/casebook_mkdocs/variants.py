@@ -8,6 +8,7 @@ get the right `lang`, their own canonical URL, and a 简/繁 switch that lands o
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -308,4 +309,13 @@ def _copy_static(site_dir: Path, target_root: Path) -> None:
             # a Traditional page shows Traditional titles; OpenCC leaves JSON's syntax alone.
             out.write_text(to_traditional(path.read_text(encoding="utf-8")), encoding="utf-8")
             continue
+        if path.suffix in (".docx", ".pptx"):
+            # The Word and slide files (Simplified, as the records are) are the same bytes in both
+            # copies: a second link to each, not thousands of copies of ~40 KB.
+            out.unlink(missing_ok=True)
+            try:
+                os.link(path, out)
+                continue
+            except OSError:  # another file system: copied below
+                pass
         shutil.copy2(path, out)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
-from . import character_check, images, markdown_safety, placeholders
+from . import character_check, images, lesson_plan, markdown_safety, placeholders
 from . import references as refs
 from .check_cache import CheckCache, Entry
 from .diagnostics import Diagnostic, errors, field_path
@@ -552,6 +552,12 @@ class _Loader:
                 out.extend(refs.unknown(doc, (*path_, "credit"), item.get("credit"), vocab["outlet"]))
             if isinstance(item.get("file"), str):
                 self.check_photo(doc, (*path_, "file"), stem, item["file"])
+        teaching = data.get("teaching")
+        followup = teaching.get("followup") if isinstance(teaching, dict) else None
+        source = followup.get("source") if isinstance(followup, dict) else None
+        if isinstance(source, dict) and "ref" in source:
+            out.extend(refs.unknown(doc, ("teaching", "followup", "source", "ref"), source["ref"], vocab["source"]))
+        out.extend(lesson_plan.check(doc))
         self.check_place(doc, data.get("place"), vocab)
         out.extend(placeholders.check(doc))
         out.extend(

@@ -140,12 +140,31 @@ def _teaching(book: Casebook, case: Case) -> Record:
     if t.empty:
         return {"teaching": None}
     # Written by the casebook's editors, not by the cited source: readers of the data must know.
+    plan, followup = t.plan, t.followup
     return {
         "teaching": {
             "author": "编者",
+            "written_by": t.written_by or None,
             "objectives": list(t.objectives),
+            "use": t.use or None,
             "questions": list(t.questions),
+            "analysis": list(t.analysis),
             "points": list(t.points),
+            "plan": {
+                "minutes": plan.minutes,
+                "steps": [{"stage": s.stage, "minutes": s.minutes, "activity": s.activity} for s in plan.steps],
+            }
+            if plan
+            else None,
+            "followup": {
+                "text": followup.text,
+                "source": {
+                    "ref": followup.source.ref,
+                    "citation": source_citation(book.sources[followup.source.ref], followup.source),
+                },
+            }
+            if followup
+            else None,
         }
     }
 
@@ -222,7 +241,11 @@ RESOLVED: Mapping[str, Rule] = {
         lambda r: (_names(s["citation"] for s in r["sources"]),),
         frozenset({"ref", "page", "note"}),
     ),
-    "teaching": Rule(("teaching",), _teaching, reads=frozenset({"objectives", "questions", "points"})),
+    "teaching": Rule(
+        ("teaching",),
+        _teaching,
+        reads=frozenset({"written_by", "objectives", "use", "questions", "analysis", "points", "plan", "followup"}),
+    ),
 }
 
 # Properties that stay out of the spreadsheet, and why. A new nested property that should not be

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from ..records.images import Rendition, renditions
 from . import urls
 from .basket import card_json
 from .exports import atom_feed, cases_csv, cases_json
+from .handouts import Download
 from .page import RenderedPage, toc_from_html
 from .page_keys import PageCache, PageKeys, fingerprint
 from .templates import Templates
@@ -45,7 +46,7 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class GeneratedFile:
     path: str  # "data/cases.json"
-    content: str | bytes
+    content: str | bytes | Path  # a Path: a file already made (a cached download), copied as it is
 
 
 def photos(book: Casebook, cases_dir: Path, cache: Path | None = None) -> dict[str, list[Rendition]]:
@@ -67,11 +68,14 @@ class SitePages:
         templates: Templates | None = None,
         photo_sizes: Photos | None = None,
         cache: PageCache | None = None,
+        downloads: Mapping[str, list[Download]] | None = None,
     ):
         self.book = book
         self.templates = templates or Templates()
         self.view = View(book)
         self.photos: Photos = photo_sizes or {}
+        # Per page: the Word and slide files it offers (casebook.site.handouts.make).
+        self.downloads: Mapping[str, list[Download]] = downloads or {}
         self.cache = cache
         self.keys = PageKeys(book, self.photos) if cache is not None else None
 
@@ -84,7 +88,9 @@ class SitePages:
         layout: frozenset[str] = frozenset(),
         **ctx: Any,
     ) -> RenderedPage:
-        html = self.templates.render(template, here=path, view=self.view, photos=self.photos, **ctx)
+        html = self.templates.render(
+            template, here=path, view=self.view, photos=self.photos, downloads=self.downloads.get(path, ()), **ctx
+        )
         return RenderedPage(path, title, html, description, layout, toc_from_html(html))
 
     def page(
@@ -113,12 +119,14 @@ class SitePages:
         return GeneratedPage(path, render, record, self.book.site.edit_url(record) if record else "", key)
 
     def case_key(self, case: Case) -> bytes | None:
-        """A case page's key (page_keys) with the related cases it shows: they are computed from
-        every record, so the list itself is part of what the page is made from."""
+        """A case page's key (page_keys) with the related cases it shows (they are computed from
+        every record, so the list itself is part of what the page is made from) and the Word and
+        slide files it offers (the page names their sizes)."""
         if self.keys is None:
             return None
         related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
-        return fingerprint(self.keys.case(case), related)
+        offered = [(d.path, d.label, d.format, d.size) for d in self.downloads.get(urls.case(case.id), ())]
+        return fingerprint(self.keys.case(case), related, offered)
 
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
@@ -291,8 +299,9 @@ def browse_chunks(view: View) -> list[GeneratedFile]:
 
 def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[GeneratedFile]:
     """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
-    schemas, photos and old-URL redirects. A preview leaves out the open data and the feed
-    (`open_data=False`): it shows pages, and they are a second's work at thousands of cases."""
+    schemas, photos, the Word and slide downloads and old-URL redirects. A preview leaves out the
+    open data and the feed (`open_data=False`): it shows pages, and they are a second's work at
+    thousands of cases."""
     book = site.book
     exports: dict[str, Callable[[Casebook], str]] = {
         "data/cases.json": cases_json,
@@ -308,4 +317,5 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
         for r in sizes:
             out.append(GeneratedFile(urls.case_photo(case_id, file, r.width, "webp"), r.webp))
             out.append(GeneratedFile(urls.case_photo(case_id, file, r.width, "jpg"), r.jpeg))
+    out += [GeneratedFile(d.path, d.file) for ds in site.downloads.values() for d in ds]
     return out + site.redirects()

@@ -56,6 +56,13 @@ def case_qr(case_id: str) -> str:
     return f"cases/{case_id}/{QR_FILE}"
 
 
+# A case's and a collection's downloads sit beside its page, under these fixed ASCII names
+# (casebook.site.handouts makes them; other pages link to them by these names).
+HANDOUT = "handout.docx"
+HANDOUT_TEACHER = "handout-teacher.docx"
+SLIDES = "slides.pptx"
+
+
 def case_photo(case_id: str, file: str, width: int, ext: str) -> str:
     return f"cases/{case_id}/{file.rsplit('.', 1)[0]}-{width}.{ext}"
 

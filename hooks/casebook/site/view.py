@@ -149,9 +149,12 @@ class View:
         out += [(key, label) for key, label in SECTIONS if getattr(case, key)]
         parts = (("quotes", "原话", case.quotes), ("people", "人物", case.people))
         out += [(key, label) for key, label, items in parts if items]
-        if not case.teaching.empty:
-            out.append(("teaching", "教学参考"))
-        return [*out, ("sources", "来源")]
+        if case.teaching.questions:
+            out.append(("teaching", "思考题"))
+        out.append(("sources", "来源"))
+        if case.teaching.has_guide:
+            out.append(("guide", "教师版：案例使用说明"))
+        return out
 
     @cached_property
     def _related(self) -> RelatedCases:

@@ -1,0 +1,263 @@
+"""Word handouts and slide outlines (issue #13): every case and lesson collection has them, they
+hold what a trainer needs and no learner's copy holds the teacher's guide, LibreOffice opens
+every one, and a rebuild makes again only what changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pptx
+import pytest
+from pptx.util import Emu
+
+from casebook.citation import case_citation
+from casebook.model import Case, Casebook
+from casebook.records.loader import Project, load
+from casebook.site import handouts
+from casebook.site.view import SECTIONS
+
+from .conftest import ROOT, require_tool
+
+FILES = ("handout.docx", "handout-teacher.docx", "slides.pptx")
+
+
+@pytest.fixture(scope="module")
+def book() -> Casebook:
+    result = load(Project(ROOT))
+    assert result.casebook is not None
+    return result.casebook
+
+
+def pages(book: Casebook) -> list[tuple[str, list[Case]]]:
+    """(web folder, its cases) of every case and collection."""
+    out = [(f"cases/{c.id}/", [c]) for c in book.cases_by_title]
+    out += [(f"collections/{c.id}/", [book.cases[i.case] for i in c.items]) for c in book.collections.values()]
+    return out
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def pptx_slides(path: Path) -> list[str]:
+    deck = pptx.Presentation(str(path))
+    return ["\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in deck.slides]
+
+
+def guide_texts(case: Case) -> list[str]:
+    """Every part of a case's teacher's guide that is not also shown to learners (the questions),
+    less a key point that quotes the case's own text word for word (小事不出网格、大事不出社区。)."""
+    t = case.teaching
+    out = [*t.objectives, *t.analysis, *t.points, t.use]
+    if t.plan:
+        out += [s.activity for s in t.plan.steps]
+    if t.followup:
+        out.append(t.followup.text)
+    own = "\n".join([case.title, case.summary, *(getattr(case, key) for key, _ in SECTIONS)])
+    return [x for x in out if x and x not in own]
+
+
+GUIDE_HEADINGS = ("案例使用说明", "教学目的与用途", "分析思路", "关键要点", "建议课堂计划")
+
+
+def test_the_real_cases_have_a_complete_guide_by_the_editors(book: Casebook) -> None:
+    for case in book.cases.values():
+        t = case.teaching
+        assert t.written_by == "editors"
+        assert 2 <= len(t.questions) <= 5 and t.objectives and t.use and t.analysis and t.points
+        assert t.plan is not None and sum(s.minutes for s in t.plan.steps) == t.plan.minutes
+        assert [s.stage for s in t.plan.steps] == ["课前阅读", "导入", "分组研讨", "班级交流", "教师点评"]
+        # The source says nothing of what came after: no 后续进展 without a source to cite.
+        assert t.followup is None
+
+
+def test_every_case_and_collection_has_both_word_versions_and_slides(site: Path, book: Casebook) -> None:
+    for folder, cases in pages(book):
+        for name in FILES:
+            path = site / folder / name
+            assert path.is_file() and zipfile.is_zipfile(path), path
+        learner = docx_text(site / folder / "handout.docx")
+        teacher = docx_text(site / folder / "handout-teacher.docx")
+        slides = pptx_slides(site / folder / "slides.pptx")
+        deck = "\n".join(slides)
+        for case in cases:
+            citation = case_citation(book.site, case)
+            for text in (learner, teacher, deck):
+                assert case.title in text and citation in text, folder
+            for text in (learner, teacher):
+                for key, label in SECTIONS:
+                    if getattr(case, key):
+                        assert label in text, (folder, label)
+                        # the section's own words, not just its heading
+                        assert re.sub(r"\s+", "", getattr(case, key))[:20] in re.sub(r"\s+", "", text)
+                for q in case.teaching.questions:
+                    assert q in text
+            # one question a slide
+            for i, q in enumerate(case.teaching.questions, 1):
+                assert any(s.startswith(f"思考题 {i}") and q in s for s in slides), (folder, q)
+            for secret in guide_texts(case):
+                assert secret not in learner, (folder, secret)
+                assert secret not in deck, (folder, secret)
+                assert secret in teacher, (folder, secret)
+        for heading in GUIDE_HEADINGS:
+            assert heading not in learner and heading not in deck
+            assert heading in teacher
+        assert "编者撰写" in learner and "编者撰写" in teacher
+
+
+def test_word_files_are_a4_with_chinese_fonts_page_numbers_and_the_qr_code(site: Path, book: Casebook) -> None:
+    for folder, _ in pages(book):
+        for name in FILES[:2]:
+            path = site / folder / name
+            document = docx.Document(str(path))
+            section = document.sections[0]
+            assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+            with zipfile.ZipFile(path) as z:
+                styles = z.read("word/styles.xml").decode()
+                footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+                fonts = z.read("word/fontTable.xml").decode()
+                images = [n for n in z.namelist() if n.startswith("word/media/")]
+            assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+            assert 'w:altName w:val="SimSun"' in fonts
+            assert "PAGE" in footer and "fldChar" in footer
+            assert images, "no QR code"
+
+
+def test_slides_are_16_by_9_with_the_qr_code(site: Path, book: Casebook) -> None:
+    for folder, cases in pages(book):
+        deck = pptx.Presentation(str(site / folder / "slides.pptx"))
+        assert abs(Emu(deck.slide_width).inches / Emu(deck.slide_height).inches - 16 / 9) < 0.01
+        first = deck.slides[0].shapes.title.text_frame.text
+        assert first in (cases[0].title, *(book.collections[c].title for c in book.collections))
+        pictures = [s for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) >= len(cases)
+        titles = [s.shapes.title.text_frame.text for s in deck.slides if s.shapes.title is not None]
+        assert {"做法", "成效"} <= set(titles)
+        assert ("关键数字" in titles) == any(c.figures for c in cases)
+        xml = "".join(
+            z.read(n).decode()
+            for z in [zipfile.ZipFile(site / folder / "slides.pptx")]
+            for n in z.namelist()
+            if n.startswith("ppt/slides/slide")
+        )
+        assert 'typeface="黑体"' in xml
+
+
+def test_pages_link_the_files_with_format_and_size(site: Path, book: Casebook) -> None:
+    for folder, _ in pages(book):
+        for root in (site, site / "zh-Hant"):
+            html = (root / folder / "index.html").read_text(encoding="utf-8")
+            for name in FILES:
+                link = re.search(rf'<a href="{re.escape(name)}" download>([^<]+)</a>', html)
+                assert link is not None, (root, folder, name)
+                size = (site / folder / name).stat().st_size
+                kind = "PPTX" if name.endswith("pptx") else "DOCX"
+                assert re.search(rf"（{kind}，{round(size / 1024)} KB）", link.group(1)), link.group(1)
+                assert (root / folder / name).is_file()  # the Traditional page's relative link works too
+
+
+def test_learner_pages_never_show_the_guide_and_the_case_page_sets_it_apart(site: Path, book: Casebook) -> None:
+    for c in book.collections.values():
+        printed = (site / "collections" / c.id / "print" / "index.html").read_text(encoding="utf-8")
+        for item in c.items:
+            for secret in guide_texts(book.cases[item.case]):
+                assert secret not in printed
+        assert "案例使用说明" not in printed
+    for case in book.cases.values():
+        html = (site / "cases" / case.id / "index.html").read_text(encoding="utf-8")
+        guide = html[html.index('<section class="cb-guide"') :]
+        guide = guide[: guide.index("</section>")]
+        body = html.replace(guide, "")
+        assert "编者撰写" in guide and "<details" in guide and "<details open" not in guide
+        for secret in guide_texts(case):
+            assert secret in guide and secret not in body
+    # The printed case page leaves the guide out: tests/test_trainers.py prints it in Chromium.
+
+
+def test_libreoffice_converts_every_file_and_a_learner_handout_fits_three_pages(
+    site: Path, book: Casebook, tmp_path: Path
+) -> None:
+    soffice = require_tool("soffice", "libreoffice-writer-nogui")
+    require_tool("pdfinfo", "poppler-utils")
+    sources = []
+    for folder, _ in pages(book):
+        for name in FILES:
+            copy = tmp_path / "in" / f"{folder.replace('/', '_')}{name}"
+            copy.parent.mkdir(exist_ok=True)
+            copy.write_bytes((site / folder / name).read_bytes())
+            sources.append(copy)
+    out = tmp_path / "pdf"
+    run = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    for source in sources:
+        pdf = out / (source.stem + ".pdf")
+        assert pdf.is_file() and pdf.stat().st_size > 1000, f"{source.name}: {run.stdout}{run.stderr}"
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages_ = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+        if source.suffix == ".docx":
+            assert "(A4)" in info, source.name
+        if source.name.startswith("cases_") and source.name.endswith("_handout.docx"):
+            assert 1 <= pages_ <= 3, (source.name, pages_)
+
+
+def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(book: Casebook, tmp_path: Path) -> None:
+    cache, digests = tmp_path / "handouts", tmp_path / "digests.json"
+    n = 3 * (len(book.cases) + len(book.collections))
+    first = handouts.make(book, cache, digests)
+    assert (first.made, first.reused) == (n, 0)
+    again = handouts.make(book, cache, digests)
+    assert (again.made, again.reused) == (0, n)
+    assert [d.file for d in again.all()] == [d.file for d in first.all()]
+
+    # A change to a case's text: its three files and those of the collection that holds it.
+    case = book.cases["hongshan-jiexiao-qianshou"]
+    changed = dataclasses.replace(
+        book, cases={**book.cases, case.id: dataclasses.replace(case, results="协调解决问题。")}
+    )
+    third = handouts.make(changed, cache, digests)
+    assert third.made == 6 and third.reused == n - 6
+    paths = {d.path for d in third.all()} & {d.path for d in first.all()}
+    remade = {d.path for d in third.all() if d.file not in {f.file for f in first.all()}}
+    assert remade == {f"cases/{case.id}/{f}" for f in FILES} | {
+        f"collections/dangjian-yinling-shequ-zhili/{f}" for f in FILES
+    }
+    assert len(paths) == n
+
+    # A change to the teacher's guide alone: only the teacher's versions are made again.
+    teaching = dataclasses.replace(case.teaching, analysis=("换一种分析思路。",))
+    guide_only = dataclasses.replace(book, cases={**book.cases, case.id: dataclasses.replace(case, teaching=teaching)})
+    fourth = handouts.make(guide_only, cache, digests)
+    assert fourth.made == 2
+    assert fourth.made + fourth.reused == n
+
+    # A file in the cache that this machine did not write (committed, edited) is never served.
+    victim = first.all()[0].file
+    victim.write_bytes(b"PK forged")
+    fifth = handouts.make(book, cache, digests)
+    assert fifth.made == 1 and victim.read_bytes() != b"PK forged" and zipfile.is_zipfile(victim)
+    # Nor is one under a digest record that is gone (a fresh machine with a committed cache).
+    os.remove(digests)
+    assert handouts.make(book, cache, digests).made == n
