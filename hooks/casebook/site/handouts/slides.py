@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from functools import cache
 
 import pptx
@@ -15,9 +16,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from .content import CaseContent, Handout
+from .package import reproducible
 
 # Part of every cache key: change it whenever the output changes.
-VERSION = f"slides-1 python-pptx {pptx.__version__}"
+VERSION = f"slides-2 python-pptx {pptx.__version__}"
 
 EAST_ASIAN_FONT = "黑体"  # on every Chinese Windows and in WPS; LibreOffice maps it to a CJK face
 TITLE, TITLE_AND_CONTENT, TITLE_ONLY = 0, 1, 5
@@ -150,6 +152,10 @@ def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
     prs = pptx.Presentation(io.BytesIO(_template()))
     props = prs.core_properties
     props.title, props.author, props.language = handout.title, handout.site, "zh-CN"
+    # Dated by nothing on this machine: the file depends on its content alone.
+    props.created = props.modified = datetime(2000, 1, 1)
+    props.revision = 1
+    props.last_modified_by = handout.site
     if handout.kind == "collection":
         _title(prs, handout.title, handout.facts or handout.site)
         if handout.intro:
@@ -162,4 +168,4 @@ def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
         _case(prs, handout.cases[0], qr_pngs[handout.cases[0].url])
     buffer = io.BytesIO()
     prs.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue())

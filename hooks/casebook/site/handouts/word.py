@@ -18,9 +18,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .content import EDITORIAL, CaseContent, Guide, Handout
+from .package import reproducible
 
 # Part of every cache key: change it whenever the output changes.
-VERSION = f"word-1 python-docx {docx.__version__ if hasattr(docx, '__version__') else '1.2.0'}"
+VERSION = f"word-2 python-docx {docx.__version__ if hasattr(docx, '__version__') else '1.2.0'}"
 
 # 宋体 for text and 黑体 for headings are on every Chinese Windows and in WPS; altName gives their
 # Latin names, so that an English Word or LibreOffice (which maps them to Noto CJK through
@@ -291,4 +292,4 @@ def render(handout: Handout, qr_pngs: dict[str, bytes], teacher: bool) -> bytes:
                 _guide(document, case, case.guide, 1)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue())
