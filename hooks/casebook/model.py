@@ -56,29 +56,36 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Source:
+    """One entry of data/sources.yml. Its kind (journal, newspaper, web, government, book, report,
+    outlet) says which fields it has; every field is kept in `fields` as written, for the citation
+    (citation.py) and the exports."""
+
     id: str
     kind: str
     title: str
     authors: tuple[str, ...] = ()
-    journal: str = ""
     year: int | None = None
-    issue: str = ""
-    issue_number: str = ""
     note: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @classmethod
     def build(cls, raw: dict[str, Any]) -> Source:
+        published = raw.get("published")
+        year = raw.get("year") or (dates.year(published) if published else None)
         return cls(
             raw["id"],
             raw["kind"],
             raw["title"],
             tuple(raw.get("authors", ())),
-            raw.get("journal", ""),
-            raw.get("year"),
-            raw.get("issue", ""),
-            str(raw.get("issue_number", "")),
+            year,
             raw.get("note", ""),
+            dict(raw),
         )
+
+    @property
+    def citable(self) -> bool:
+        """An outlet only names who took a photo; every other kind can be a case's source."""
+        return self.kind != "outlet"
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,8 @@ class _Loader:
             "pillar": _vocab("支柱", "data/framework.yml", _items(data["framework"], "pillars"), "short"),
             "policy": _vocab("政策", "data/policies.yml", _items(data["policies"], "policies")),
             "theme": _vocab("主题", "data/themes.yml", _items(data["themes"], "themes")),
-            "source": _vocab("来源", "data/sources.yml", sources, "title"),
+            # A case or policy cites a source of any kind but outlet; a photo credit names any.
+            "source": _vocab("来源", "data/sources.yml", [s for s in sources if s[1].get("kind") != "outlet"], "title"),
             "outlet": _vocab("来源", "data/sources.yml", sources, "title"),
             "city": _vocab("城市", "data/places.yml", levels["city"]),
             "district": _vocab("区", "data/places.yml", levels["district"]),
@@ -369,6 +370,7 @@ class _Loader:
                                 "ref.self",
                             )
                         )
+            out.extend(refs.policy_cycles(pol, items))
         for name, what in (("sources", "来源"), ("themes", "主题")):
             doc = data[name]
             if doc is not None:
@@ -390,7 +392,7 @@ class _Loader:
         self, doc: YamlDocument, items: list[tuple[tuple, Any]], vocab: dict[str, refs.Vocabulary]
     ) -> Iterator[Diagnostic]:
         for path, item in items:
-            yield from refs.unknown(doc, (*path, "ref"), item.get("ref"), vocab["source"])
+            yield from refs.cited_source(doc, (*path, "ref"), item.get("ref"), vocab["source"], vocab["outlet"])
 
     # -- cases ---------------------------------------------------------------------------
     def stray_files(self, case_files: list[Path] | None = None) -> None:
@@ -545,11 +547,12 @@ class _Loader:
             out.extend(refs.unknown(doc, ("policies", i), v, vocab["policy"]))
         for i, v in enumerate(refs.list_at(data, "themes")):
             out.extend(refs.unknown(doc, ("themes", i), v, vocab["theme"]))
-        for path_, item in _items(doc, "sources"):
-            out.extend(refs.unknown(doc, (*path_, "ref"), item.get("ref"), vocab["source"]))
+        out.extend(self._source_refs(doc, _items(doc, "sources"), vocab))
         for path_, item in _items(doc, "media"):
-            if "credit" in item:
-                out.extend(refs.unknown(doc, (*path_, "credit"), item.get("credit"), vocab["outlet"]))
+            credit = item.get("credit")
+            # A credit in pinyin names a source; any other is the credit line as the source printed it.
+            if isinstance(credit, str) and SLUG.fullmatch(credit):
+                out.extend(refs.unknown(doc, (*path_, "credit"), credit, vocab["outlet"]))
             if isinstance(item.get("file"), str):
                 self.check_photo(doc, (*path_, "file"), stem, item["file"])
         self.check_place(doc, data.get("place"), vocab)

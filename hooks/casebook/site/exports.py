@@ -112,7 +112,8 @@ def _media(book: Casebook, case: Case) -> Record:
         "media": [
             {
                 "caption": m.caption,
-                "credit": book.sources[m.credit].title if m.credit else None,
+                # a source's name, or the credit line as the source printed it
+                "credit": (book.sources[m.credit].title if m.credit in book.sources else m.credit) or None,
                 "alt": m.alt or None,
                 "file": m.file or None,
             }

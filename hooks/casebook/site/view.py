@@ -164,6 +164,11 @@ class View:
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
 
+    def credit(self, m: Media) -> str:
+        """A photo's credit line: 图片来源：长江网 for a source, else the words the source printed."""
+        source = self.book.sources.get(m.credit)
+        return f"图片来源：{source.title}" if source else m.credit
+
     def case_citation(self, case: Case) -> str:
         return case_citation(self.book.site, case, self.case_url(case))
 
