@@ -563,7 +563,33 @@ class Casebook:
 
     @cached_property
     def by_policy(self) -> dict[str, list[Case]]:
-        return self._index("policies")
+        """Each case under the policies it names and under every policy above them: a case of
+        红色物业 (parent: hongse-yinqing) is also a case of 红色引擎工程."""
+        out: dict[str, list[Case]] = {}
+        for case in self.cases_by_title:
+            for pid in self.policies_of(case):
+                out.setdefault(pid, []).append(case)
+        return out
+
+    def policy_line(self, policy_id: str) -> list[str]:
+        """The policy and its parents up to the top (data/policies.yml forms a tree; the loader
+        refuses a cycle, and this stops at one all the same)."""
+        line: list[str] = []
+        while policy_id and policy_id not in line and policy_id in self.policies:
+            line.append(policy_id)
+            policy_id = self.policies[policy_id].parent
+        return line
+
+    def policies_of(self, case: Case) -> list[str]:
+        """The policies a case names, then their parents, each once."""
+        return list(dict.fromkeys(p for named in case.policies for p in self.policy_line(named)))
+
+    def cases_naming(self, policy_id: str) -> list[Case]:
+        """The cases that name the policy itself, not one of its sub-policies."""
+        return [c for c in self.by_policy.get(policy_id, []) if policy_id in c.policies]
+
+    def has_sub_policies(self, policy_id: str) -> bool:
+        return any(p.parent == policy_id for p in self.policies.values())
 
     @cached_property
     def by_theme(self) -> dict[str, list[Case]]:

@@ -241,7 +241,7 @@ class View:
             "pillar": list(case.pillars),
             "district": [case.place.district],
             "theme": list(case.themes),
-            "policy": list(case.policies),
+            "policy": self.book.policies_of(case),  # a sub-policy's case is found by its parent too
             "year": [str(year)] if year else [],
         }
 
@@ -251,7 +251,7 @@ class View:
             "pillar": lambda v: book.pillars[v].label,
             "district": lambda v: book.places.by_id[v].name,
             "theme": lambda v: book.themes[v].name,
-            "policy": lambda v: book.policies[v].name,
+            "policy": lambda v: book.policies[v].name + ("（含下级政策）" if book.has_sub_policies(v) else ""),
             "year": lambda v: f"{v}年",
         }
 
