@@ -202,9 +202,7 @@ def test_a_missing_required_field_is_refused_where_it_belongs(project: Path, kin
     for field in REQUIRED[kind]:
         sources = project / "data" / "sources.yml"
         original = sources.read_text(encoding="utf-8")
-        block = "\n".join(
-            line for line in SAMPLES[kind].splitlines() if not line.lstrip().startswith(f"{field}:")
-        )
+        block = "\n".join(line for line in SAMPLES[kind].splitlines() if not line.lstrip().startswith(f"{field}:"))
         sources.write_text(original + block + "\n", encoding="utf-8")
         index = original.count("\n  - id:")
         run = casebook("validate", "data/sources.yml", cwd=project)
@@ -245,7 +243,8 @@ def test_a_web_source_needs_its_date_of_access_and_a_real_address(project: Path)
     assert run.code == 1 and "http://" in run.out, run.out
     # a journal article read online needs the date it was read
     sources.write_text(
-        text.replace('    accessed: "2026-02-14"\n', "") + SAMPLES["journal-online"].replace('    accessed: "2026-11-30"\n', ""),
+        text.replace('    accessed: "2026-02-14"\n', "")
+        + SAMPLES["journal-online"].replace('    accessed: "2026-11-30"\n', ""),
         encoding="utf-8",
     )
     run = casebook("validate", cwd=project)

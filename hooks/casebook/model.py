@@ -42,6 +42,13 @@ QUALIFIERS: Mapping[str, Qualifier] = {
 }
 
 
+# Words that say over what period a figure counts (年均 12 次: a year's average, not a total).
+# The case schema's enum of `per` is this list (a test keeps the two equal).
+PERIODS: tuple[str, ...] = ("年均", "每年", "月均", "每月", "周均", "每周", "日均", "每天", "人均", "户均")
+# A run of periods a figure held for (连续3年 100%): 连续, a number or 多/数, and the period.
+SPAN_PATTERN = r"^连续([1-9][0-9]{0,2}|多|数)(年|个月|周|天|届|次)$"
+
+
 # -- reference data --------------------------------------------------------------------
 @dataclass(frozen=True)
 class SourceRef:
@@ -330,6 +337,8 @@ class Figure:
     qualifier: str = ""
     as_of: str = ""
     note: str = ""
+    per: str = ""  # 年均, 每月 ... (PERIODS)
+    span: str = ""  # 连续3年, 连续多年
 
     @property
     def number(self) -> str:
@@ -343,10 +352,17 @@ class Figure:
 
     @property
     def display(self) -> str:
-        """The figure as the source wrote it: 180余次, 约20人, 近30个."""
+        """The figure as the source wrote it: 180余次, 约20人, 年均12次, 连续3年100%."""
         if self.qualifier_before:
-            return f"{self.qualifier}{self.number}{self.unit}"
-        return f"{self.number}{self.qualifier}{self.unit}"
+            core = f"{self.qualifier}{self.number}{self.unit}"
+        else:
+            core = f"{self.number}{self.qualifier}{self.unit}"
+        return f"{self.span}{self.per}{core}"
+
+    @property
+    def period(self) -> str:
+        """连续3年年均: the words before the number that say over what time it counts."""
+        return f"{self.span}{self.per}"
 
     @property
     def meaning(self) -> str:
@@ -488,6 +504,8 @@ class Case:
                     f.get("qualifier", ""),
                     f.get("as_of", ""),
                     f.get("note", ""),
+                    f.get("per", ""),
+                    f.get("span", ""),
                 )
                 for i, f in enumerate(raw.get("figures", ()))
             ),

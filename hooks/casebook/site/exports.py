@@ -101,6 +101,8 @@ def _figures(book: Casebook, case: Case) -> Record:
                 "display": f.display,
                 "as_of": f.as_of or None,
                 "note": f.note or None,
+                "per": f.per or None,
+                "span": f.span or None,
             }
             for f in case.figures
         ]
@@ -199,7 +201,7 @@ RESOLVED: Mapping[str, Rule] = {
         _figures,
         ("figures",),
         lambda r: (_names(_figure_text(f) for f in r["figures"]),),
-        frozenset({"id", "label", "value", "unit", "qualifier", "as_of", "note"}),
+        frozenset({"id", "label", "value", "unit", "qualifier", "as_of", "note", "per", "span"}),
     ),
     "quotes": Rule(
         ("quotes",),

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import reference_files
 from ..citation import case_citation, source_citation
 from ..dates import date_zh
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
@@ -163,6 +164,11 @@ class View:
 
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
+
+    @staticmethod
+    def reference_file(ident: str, ext: str, of: str = "case") -> str:
+        """The RIS or CSL-JSON file of a case or a collection (reference_files.py)."""
+        return (reference_files.case_path if of == "case" else reference_files.collection_path)(ident, ext)
 
     def credit(self, m: Media) -> str:
         """A photo's credit line: 图片来源：长江网 for a source, else the words the source printed."""
