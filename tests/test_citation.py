@@ -145,7 +145,7 @@ def with_samples(project: Path, *names: str) -> Path:
 
 def loaded(project: Path) -> Casebook:
     result = load(Project(project))
-    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
+    assert result.ok, "\n".join(d.text() for d in result.diagnostics)
     assert result.casebook is not None
     return result.casebook
 

@@ -56,7 +56,7 @@ def with_figures(project: Path) -> Path:
 def test_period_span_and_percent_reach_the_page_json_and_csv(project: Path) -> None:
     with_figures(project)
     result = load(Project(project))
-    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.ok, [d.text() for d in result.diagnostics]
     book = result.casebook
     assert book is not None
     page = next(p for p in SitePages(book).all() if p.path == f"cases/{CASE}/").render().html

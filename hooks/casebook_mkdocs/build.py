@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 
 from markupsafe import Markup
@@ -17,12 +18,12 @@ from mkdocs.structure.pages import Page
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
-from casebook.records.diagnostics import format_text
+from casebook.records.diagnostics import Diagnostic, format_text
 from casebook.records.loader import Project, load
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
 from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos, qr_codes
-from casebook.site.preview import PreviewMemory
+from casebook.site.preview import PreviewMemory, error_pages
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError
@@ -64,11 +65,20 @@ class CasebookBuild:
             raise PluginError(str(exc)) from exc
         self.config = config
         self.project = Project(Path(config.config_file_path).parent)
-        result = load(self.project, cache=CheckCache.default(_PREVIEW.checks if self.options.preview else None))
-        for d in result.diagnostics:
-            if d.severity == "warning":
-                log.warning(d.text())
-        if not result.ok or result.casebook is None:
+        # A preview leaves out the cases whose records have errors and serves the rest.
+        result = load(
+            self.project,
+            cache=CheckCache.default(_PREVIEW.checks if self.options.preview else None),
+            keep_going=self.options.preview,
+        )
+        self.broken = result.broken
+        if self.options.preview:
+            _report(result.diagnostics)
+        else:
+            for d in result.diagnostics:
+                if d.severity == "warning":
+                    log.warning(d.text())
+        if (not result.ok and not self.options.preview) or result.casebook is None:
             # MkDocs' logger hides a message it has printed before: a preview that fails twice
             # must still say why, so the reason travels in the error itself.
             raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
@@ -108,7 +118,10 @@ class CasebookBuild:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():
                 Path(file.abs_dest_path).unlink(missing_ok=True)
-        for page in self.site.all():
+        pages = self.site.all()
+        if self.preview:
+            pages += error_pages(self.site, self.broken)
+        for page in pages:
             file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
             _add(files_, file)
             rendered = None
@@ -227,6 +240,26 @@ class CasebookBuild:
             self.search.close()
         if self.qr is not None:
             self.qr.close()
+
+
+# MkDocs' logger drops a message it has printed before (DuplicateFilter): a preview that fails the
+# same way twice must still say why each time. Its reports go through this logger's own handler.
+_preview_log = logging.getLogger("casebook.preview")
+_preview_log.propagate = False
+if not _preview_log.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(message)s"))
+    _preview_log.addHandler(_handler)
+    _preview_log.setLevel(logging.INFO)
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    """Every problem of this rebuild, in full, each time."""
+    if not diagnostics:
+        return
+    _preview_log.warning(
+        "casebook 预览：记录有问题（有错误的案例暂不显示，其网址显示错误列表）：\n%s", format_text(diagnostics)
+    )
 
 
 def page_content(html: str) -> Markup:

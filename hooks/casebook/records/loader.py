@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,8 @@ class LoadResult:
     diagnostics: list[Diagnostic]
     files_checked: int
     documents: dict[str, YamlDocument] = field(default_factory=dict)
+    # load(keep_going=True) only: the cases left out for their errors, by id (the file's stem).
+    broken: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -847,7 +849,13 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
-def load(project: Project, only: Iterable[Path] | None = None, cache: CheckCache | None = None) -> LoadResult:
+def load(
+    project: Project,
+    only: Iterable[Path] | None = None,
+    cache: CheckCache | None = None,
+    *,
+    keep_going: bool = False,
+) -> LoadResult:
     """Check everything; return the Casebook only when there is no error.
 
     With `only`, the whole project is still loaded (a reference can only be judged
@@ -856,9 +864,13 @@ def load(project: Project, only: Iterable[Path] | None = None, cache: CheckCache
 
     With `cache`, a record whose own check was done before on the same bytes, schemas and code is
     not checked again (see check_cache); the cross-record checks always run.
+
+    With `keep_going` (a preview), errors that belong to cases leave those cases out: the
+    Casebook holds the others, and `broken` says which were left out and why. An error anywhere
+    else still gives no Casebook.
     """
     with _collector_paused():
-        return _load(project, only, cache)
+        return _load(project, only, cache, keep_going)
 
 
 @contextmanager
@@ -886,7 +898,9 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _load(project: Project, only: Iterable[Path] | None, cache: CheckCache | None) -> LoadResult:
+def _load(
+    project: Project, only: Iterable[Path] | None, cache: CheckCache | None, keep_going: bool = False
+) -> LoadResult:
     loader = _Loader(project, cache)
     linked = loader.linked_folders()
     if linked & {project.data_dir, project.schema_dir} or not loader.schemas_ok():
@@ -953,10 +967,48 @@ def _load(project: Project, only: Iterable[Path] | None, cache: CheckCache | Non
         files_checked = loader.files_checked
     diagnostics.sort()
     if errors(loader.diagnostics):
-        return LoadResult(None, diagnostics, files_checked, loader.docs)
+        broken = _broken_cases(diagnostics, case_docs) if keep_going else None
+        if broken is None:
+            return LoadResult(None, diagnostics, files_checked, loader.docs)
+        kept = {stem: doc for stem, doc in case_docs.items() if stem not in broken}
+        casebook = _without(build(data, kept, {}, loader.schemas.version(), prebuilt), collection_docs)
+        casebook.schemas = loader.schemas.documents
+        return LoadResult(casebook, diagnostics, files_checked, loader.docs, broken)
     casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt)
     casebook.schemas = loader.schemas.documents  # the exports take their fields from the schema
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
+
+
+def _broken_cases(diagnostics: list[Diagnostic], cases: dict[str, YamlDocument]) -> dict[str, list[Diagnostic]] | None:
+    """The errors by the case they belong to (its record or a file in its folder); None when an
+    error belongs to no case (reference data, a collection, a stray file)."""
+    broken: dict[str, list[Diagnostic]] = {}
+    for d in errors(diagnostics):
+        parts = d.file.split("/")
+        stem = ""
+        if parts[0] == "cases" and len(parts) == 2 and parts[1].endswith(".yml"):
+            stem = parts[1].removesuffix(".yml")
+        elif parts[0] == "cases" and len(parts) > 2 and parts[1] in cases:
+            stem = parts[1]
+        if not stem:
+            return None
+        broken.setdefault(stem, []).append(d)
+    return broken
+
+
+def _without(book: Casebook, collections: dict[str, YamlDocument]) -> Casebook:
+    """A casebook some cases were left out of: no case or collection points to them any more;
+    a collection left with no case is left out too."""
+    for stem, case in book.cases.items():
+        if any(r not in book.cases for r in case.related):
+            book.cases[stem] = replace(case, related=tuple(r for r in case.related if r in book.cases))
+    for stem, doc in collections.items():
+        with suppress(Exception):  # a collection with errors of its own has made load() give up
+            raw = dict(doc.data)
+            raw["cases"] = [i for i in raw["cases"] if i.get("case") in book.cases]
+            if raw["cases"]:
+                book.collections[stem] = Collection.build(stem, doc.display, raw)
+    return book
 
 
 def _case(stem: str, doc: YamlDocument, prebuilt: dict[str, Case]) -> Case:

@@ -95,7 +95,9 @@ def _ris_lines(item: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
 def ris(items: list[dict[str, Any]]) -> str:
     """RIS: one `TAG  - value` per line, CRLF as the format says; UTF-8 with a BOM, so that
     EndNote and NoteExpress on Windows read the Chinese right (Zotero ignores the BOM)."""
-    lines = [f"{tag}  - {value}".rstrip() if value else f"{tag}  -" for item in items for tag, value in _ris_lines(item)]
+    lines = [
+        f"{tag}  - {value}".rstrip() if value else f"{tag}  -" for item in items for tag, value in _ris_lines(item)
+    ]
     return "\ufeff" + "\r\n".join(lines) + "\r\n"
 
 
