@@ -46,7 +46,7 @@ QUALIFIERS: Mapping[str, Qualifier] = {
 # The case schema's enum of `per` is this list (a test keeps the two equal).
 PERIODS: tuple[str, ...] = ("年均", "每年", "月均", "每月", "周均", "每周", "日均", "每天", "人均", "户均")
 # A run of periods a figure held for (连续3年 100%): 连续, a number or 多/数, and the period.
-SPAN_PATTERN = r"^连续([1-9][0-9]{0,2}|多|数)(年|个月|周|天|届|次)$"
+SPAN_PATTERN = r"^连续([1-9][0-9]{0,2}|多|数)(年|个月|周|天|届|次)(?!\n)$"
 
 
 # -- reference data --------------------------------------------------------------------
