@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import reference_files
 from ..citation import case_citation, source_citation
 from ..dates import date_zh
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
 from ..records.images import Rendition
-from . import urls
+from . import reference_files, urls
 from .related import Related, RelatedCases
 
 Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
