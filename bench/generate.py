@@ -139,7 +139,8 @@ def read_reference(root: Path = ROOT) -> Reference:
         pillars=_ids(_yaml(data / "framework.yml")["pillars"]),
         policies=_ids(_yaml(data / "policies.yml")["policies"]),
         themes=_ids(_yaml(data / "themes.yml")["themes"]),
-        sources=_ids(sources),
+        # a case cites any kind of source but an outlet, which only credits photos
+        sources=_ids([s for s in sources if s.get("kind") != "outlet"]) or _ids(sources),
         outlets=_ids([s for s in sources if s.get("kind") == "outlet"]) or _ids(sources),
         places=place_choices(places),
     )

@@ -727,6 +727,9 @@ EXAMPLES = {
     "title": "标题",
     "summary": "摘要",
     "markdown": "正文",
+    "issue": "第8期·上",
+    "issue_number": "8",
+    "span": "连续3年",
 }
 
 

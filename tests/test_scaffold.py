@@ -241,6 +241,7 @@ def test_asks_at_a_terminal_and_asks_again_after_a_wrong_answer(project: Path) -
         "",  # no community
         "dadangwei sanzhi",
         "",  # themes left to fill in
+        "",  # no policy
         "dangyuan-shenghuo-2018-08",
     ]
     controller, terminal = os.openpty()

@@ -42,6 +42,13 @@ QUALIFIERS: Mapping[str, Qualifier] = {
 }
 
 
+# Words that say over what period a figure counts (年均 12 次: a year's average, not a total).
+# The case schema's enum of `per` is this list (a test keeps the two equal).
+PERIODS: tuple[str, ...] = ("年均", "每年", "月均", "每月", "周均", "每周", "日均", "每天", "人均", "户均")
+# A run of periods a figure held for (连续3年 100%): 连续, a number or 多/数, and the period.
+SPAN_PATTERN = r"^连续([1-9][0-9]{0,2}|多|数)(年|个月|周|天|届|次)(?!\n)$"
+
+
 # -- reference data --------------------------------------------------------------------
 @dataclass(frozen=True)
 class SourceRef:
@@ -56,29 +63,36 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Source:
+    """One entry of data/sources.yml. Its kind (journal, newspaper, web, government, book, report,
+    outlet) says which fields it has; every field is kept in `fields` as written, for the citation
+    (citation.py) and the exports."""
+
     id: str
     kind: str
     title: str
     authors: tuple[str, ...] = ()
-    journal: str = ""
     year: int | None = None
-    issue: str = ""
-    issue_number: str = ""
     note: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @classmethod
     def build(cls, raw: dict[str, Any]) -> Source:
+        published = raw.get("published")
+        year = raw.get("year") or (dates.year(published) if published else None)
         return cls(
             raw["id"],
             raw["kind"],
             raw["title"],
             tuple(raw.get("authors", ())),
-            raw.get("journal", ""),
-            raw.get("year"),
-            raw.get("issue", ""),
-            str(raw.get("issue_number", "")),
+            year,
             raw.get("note", ""),
+            dict(raw),
         )
+
+    @property
+    def citable(self) -> bool:
+        """An outlet only names who took a photo; every other kind can be a case's source."""
+        return self.kind != "outlet"
 
 
 @dataclass(frozen=True)
@@ -323,6 +337,8 @@ class Figure:
     qualifier: str = ""
     as_of: str = ""
     note: str = ""
+    per: str = ""  # 年均, 每月 ... (PERIODS)
+    span: str = ""  # 连续3年, 连续多年
 
     @property
     def number(self) -> str:
@@ -336,10 +352,17 @@ class Figure:
 
     @property
     def display(self) -> str:
-        """The figure as the source wrote it: 180余次, 约20人, 近30个."""
+        """The figure as the source wrote it: 180余次, 约20人, 年均12次, 连续3年100%."""
         if self.qualifier_before:
-            return f"{self.qualifier}{self.number}{self.unit}"
-        return f"{self.number}{self.qualifier}{self.unit}"
+            core = f"{self.qualifier}{self.number}{self.unit}"
+        else:
+            core = f"{self.number}{self.qualifier}{self.unit}"
+        return f"{self.span}{self.per}{core}"
+
+    @property
+    def period(self) -> str:
+        """连续3年年均: the words before the number that say over what time it counts."""
+        return f"{self.span}{self.per}"
 
     @property
     def meaning(self) -> str:
@@ -540,6 +563,8 @@ class Case:
                     f.get("qualifier", ""),
                     f.get("as_of", ""),
                     f.get("note", ""),
+                    f.get("per", ""),
+                    f.get("span", ""),
                 )
                 for i, f in enumerate(raw.get("figures", ()))
             ),
@@ -611,7 +636,33 @@ class Casebook:
 
     @cached_property
     def by_policy(self) -> dict[str, list[Case]]:
-        return self._index("policies")
+        """Each case under the policies it names and under every policy above them: a case of
+        红色物业 (parent: hongse-yinqing) is also a case of 红色引擎工程."""
+        out: dict[str, list[Case]] = {}
+        for case in self.cases_by_title:
+            for pid in self.policies_of(case):
+                out.setdefault(pid, []).append(case)
+        return out
+
+    def policy_line(self, policy_id: str) -> list[str]:
+        """The policy and its parents up to the top (data/policies.yml forms a tree; the loader
+        refuses a cycle, and this stops at one all the same)."""
+        line: list[str] = []
+        while policy_id and policy_id not in line and policy_id in self.policies:
+            line.append(policy_id)
+            policy_id = self.policies[policy_id].parent
+        return line
+
+    def policies_of(self, case: Case) -> list[str]:
+        """The policies a case names, then their parents, each once."""
+        return list(dict.fromkeys(p for named in case.policies for p in self.policy_line(named)))
+
+    def cases_naming(self, policy_id: str) -> list[Case]:
+        """The cases that name the policy itself, not one of its sub-policies."""
+        return [c for c in self.by_policy.get(policy_id, []) if policy_id in c.policies]
+
+    def has_sub_policies(self, policy_id: str) -> bool:
+        return any(p.parent == policy_id for p in self.policies.values())
 
     @cached_property
     def by_theme(self) -> dict[str, list[Case]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -18,13 +19,13 @@ from mkdocs.structure.pages import Page
 from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
-from casebook.records.diagnostics import format_text
+from casebook.records.diagnostics import Diagnostic, format_text
 from casebook.records.loader import Project, load
 from casebook.site import handouts
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
 from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos, qr_codes
-from casebook.site.preview import PreviewMemory
+from casebook.site.preview import PreviewMemory, error_pages
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError
@@ -66,11 +67,20 @@ class CasebookBuild:
             raise PluginError(str(exc)) from exc
         self.config = config
         self.project = Project(Path(config.config_file_path).parent)
-        result = load(self.project, cache=CheckCache.default(_PREVIEW.checks if self.options.preview else None))
-        for d in result.diagnostics:
-            if d.severity == "warning":
-                log.warning(d.text())
-        if not result.ok or result.casebook is None:
+        # A preview leaves out the cases whose records have errors and serves the rest.
+        result = load(
+            self.project,
+            cache=CheckCache.default(_PREVIEW.checks if self.options.preview else None),
+            keep_going=self.options.preview,
+        )
+        self.broken = result.broken
+        if self.options.preview:
+            _report(result.diagnostics)
+        else:
+            for d in result.diagnostics:
+                if d.severity == "warning":
+                    log.warning(d.text())
+        if (not result.ok and not self.options.preview) or result.casebook is None:
             # MkDocs' logger hides a message it has printed before: a preview that fails twice
             # must still say why, so the reason travels in the error itself.
             raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
@@ -105,21 +115,27 @@ class CasebookBuild:
         config, cache = self.config, self.project.root / ".cache"
         sizes = photos(self.book, self.project.cases_dir, cache / "images")
         templates = Templates(_PREVIEW.fields if self.preview else None, cache / "jinja" / "core")
-        # Word and slide files first: the pages that link to them name their sizes.
-        start = time.perf_counter()
-        made = handouts.make(self.book, cache / "handouts")
-        log.info(
-            "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
-            made.made,
-            made.reused,
-            time.perf_counter() - start,
-        )
+        # Word and slide files first: the pages that link to them name their sizes. A preview
+        # leaves them out, as it does the open data: seconds per save at a thousand cases.
+        made = handouts.Handouts()
+        if not self.preview:
+            start = time.perf_counter()
+            made = handouts.make(self.book, cache / "handouts")
+            log.info(
+                "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
+                made.made,
+                made.reused,
+                time.perf_counter() - start,
+            )
         self.site = SitePages(self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page)
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():
                 Path(file.abs_dest_path).unlink(missing_ok=True)
-        for page in self.site.all():
+        pages = self.site.all()
+        if self.preview:
+            pages += error_pages(self.site, self.broken)
+        for page in pages:
             file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
             _add(files_, file)
             rendered = None
@@ -219,7 +235,7 @@ class CasebookBuild:
             problems = check_site(self.book, site_dir, complete=False, written=self.written)
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
-            log.info("casebook: 预览模式：只有简体页面，没有搜索索引和开放数据（完整站点用 make build）")
+            log.info("casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）")
             return
         assert self.variant is not None and self.search is not None
         self.variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
@@ -241,6 +257,26 @@ class CasebookBuild:
             self.search.close()
         if self.qr is not None:
             self.qr.close()
+
+
+# MkDocs' logger drops a message it has printed before (DuplicateFilter): a preview that fails the
+# same way twice must still say why each time. Its reports go through this logger's own handler.
+_preview_log = logging.getLogger("casebook.preview")
+_preview_log.propagate = False
+if not _preview_log.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(message)s"))
+    _preview_log.addHandler(_handler)
+    _preview_log.setLevel(logging.INFO)
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    """Every problem of this rebuild, in full, each time."""
+    if not diagnostics:
+        return
+    _preview_log.warning(
+        "casebook 预览：记录有问题（有错误的案例暂不显示，其网址显示错误列表）：\n%s", format_text(diagnostics)
+    )
 
 
 def page_content(html: str) -> Markup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import re
 import sys
 import unicodedata
@@ -24,14 +25,16 @@ from ..records import placeholders
 from ..records.diagnostics import field_path
 from ..records.loader import Project, _Loader
 from ..records.references import Vocabulary
+from ..records.schemas import SchemaSet, formats
 from ..records.yamlfile import YamlDocument
 from . import template
+from .additions import NotAdded, Step, append_item
 from .project_root import NO_ROOT, locate
 from .schemafields import Field, SchemaError, definition, field_named, load_schema
 
 EXAMPLE_ID = "hongshan-jiexiao-qianshou"
 # The reference data a new record names, as data/<name>.yml.
-REFERENCE_FILES = ("framework", "themes", "sources", "places")
+REFERENCE_FILES = ("framework", "themes", "sources", "places", "policies")
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _INVISIBLE_NAMES = {
     "\u200b": "零宽空格",
@@ -188,6 +191,10 @@ class Answers:
     pillars: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    # Entries the editor added while answering, written to data/ with the record.
+    new_places: list[tuple[list[Step], dict[str, Any]]] = field(default_factory=list)
+    new_sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -200,6 +207,7 @@ class Context:
     id_rule: Field
     slug_rule: Field
     title_rule: Field
+    schemas: SchemaSet | None = None  # for a new source: the fields of its kind
 
     def words(self) -> dict[str, str]:
         """What a question's prompt may name: {title_length}."""
@@ -232,7 +240,8 @@ def _known(ctx: Context, kind: str, value: str) -> str:
     vocab = ctx.ref.vocab[kind]
     if value in vocab.names:
         return ""
-    return f"没有{vocab.what}“{value}”。{vocab.suggest(value)}"
+    add = f"新的{vocab.what}：在提问时输入 {ADD} 当场添加。" if kind in ("street", "community", "source") else ""
+    return f"没有{vocab.what}“{value}”。{vocab.suggest(value)}{add}"
 
 
 def check_district(ctx: Context, _: Answers, value: str) -> str:
@@ -288,6 +297,11 @@ def community_options(ctx: Context, answers: Answers) -> str:
     return ctx.ref.options("community", parent) if parent else ""
 
 
+# What an editor types to add a street, community or source that data/ does not hold yet.
+ADD = "+"
+ADDABLE = {"street", "community", "sources"}
+
+
 @dataclass(frozen=True)
 class Question:
     key: str
@@ -302,12 +316,172 @@ QUESTIONS = (
     Question("id", f"案例 id（小写拼音，用短横线连接，例如 {EXAMPLE_ID}）", check_id, skip=""),
     Question("title", "案例标题（{title_length}）", check_title),
     Question("district", "区的 id", check_district, all_options("district")),
-    Question("street", "街道的 id", check_street, street_options, skip="（来源未写街道就直接回车）"),
-    Question("community", "社区的 id", check_community, community_options, skip="（来源未写社区就直接回车）"),
+    Question("street", "街道的 id", check_street, street_options, skip=f"（来源未写就直接回车；新的街道输入 {ADD}）"),
+    Question(
+        "community", "社区的 id", check_community, community_options, skip=f"（来源未写就直接回车；新的输入 {ADD}）"
+    ),
     Question("pillars", "所属支柱的 id，多个用空格隔开", check_many("pillar"), all_options("pillar"), True),
     Question("themes", "主题的 id，多个用空格隔开", check_many("theme"), all_options("theme"), True),
-    Question("sources", "来源的 id，多个用空格隔开", check_many("source"), all_options("source"), True),
+    Question(
+        "policies",
+        "落实的政策或工程的 id，多个用空格隔开；写下级政策即可，上级政策自动包括",
+        check_many("policy"),
+        all_options("policy"),
+        True,
+        skip="（来源没有说明就直接回车）",
+    ),
+    Question(
+        "sources",
+        "来源的 id，多个用空格隔开",
+        check_many("source"),
+        all_options("source"),
+        True,
+        skip=f"（新的来源输入 {ADD}，逐项填写；直接回车则留到文件里再填）",
+    ),
 )
+
+
+# -- adding a street, a community or a source while answering --------------------------
+
+LEVEL_WORDS = {"street": "街道", "community": "社区"}
+
+
+def _ask_checked(ask: Ask, prompt: str, check: Callable[[str], str]) -> str:
+    """Ask until the reply passes `check` ("" = good); each refusal is said at once."""
+    while True:
+        reply = ask(prompt).strip()
+        problem = check(reply)
+        if not problem:
+            return reply
+        print(f"错误: {problem}", file=sys.stderr)
+
+
+def add_place(ctx: Context, answers: Answers, level: str, ask: Ask) -> str:
+    """A street of the district, or a community of the street (or of the district), asked for
+    and kept to be appended to data/places.yml. Its id must be new among all places."""
+    word = LEVEL_WORDS[level]
+    parent = answers.district if level == "street" else (answers.street or answers.district)
+    if not parent:
+        raise Refused(f"先回答区（和街道），再添加{word}。")
+    places = ctx.ref.vocab["_all_places"]
+
+    def check_id(value: str) -> str:
+        problem = slug_problem(ctx.slug_rule, ctx.slug_rule, value, f"{word} id")
+        if problem:
+            return problem
+        if value in places.names:
+            return f"data/places.yml 中已有 id“{value}”（{places.names[value]}）：请换一个，例如加上区或街道的拼音。"
+        return ""
+
+    def check_name(value: str) -> str:
+        return "" if 2 <= len(value) <= 40 else f"名称要有 2 至 40 个字，现在 {len(value)} 个。"
+
+    ident = _ask_checked(ask, f"新{word}的 id（小写拼音，例如 nanhu）：", check_id)
+    name = _ask_checked(ask, f"新{word}的名称（照录来源，例如 南湖街道、某某社区）：", check_name)
+    if level == "street":
+        steps: list[Step] = [("cities", _city_of(ctx, parent)), ("districts", parent), ("streets", None)]
+    elif parent in ctx.ref.names("street"):
+        district = ctx.ref.parent[parent]
+        steps = [("cities", _city_of(ctx, district)), ("districts", district), ("streets", parent)]
+        steps.append(("communities", None))
+    else:
+        steps = [("cities", _city_of(ctx, parent)), ("districts", parent), ("communities", None)]
+    answers.new_places.append((steps, {"id": ident, "name": name}))
+    # known from now on: the next questions accept it and place it under its parent
+    ctx.ref.vocab[level].names[ident] = name
+    places.names[ident] = name
+    ctx.ref.parent[ident] = parent
+    print(f"将在 data/places.yml 中添加{word} {ident}（{name}），属于 {parent}。")
+    return ident
+
+
+def _city_of(ctx: Context, district: str) -> str:
+    return ctx.ref.parent.get(district) or next(iter(ctx.ref.names("city")), "")
+
+
+def _kind_choices(sources_schema: dict[str, Any]) -> dict[str, str]:
+    """The kinds a case can cite, with their names (outlet only names a photo's credit)."""
+    defs = sources_schema["$defs"]
+    kinds = sources_schema["properties"]["sources"]["items"]["properties"]["kind"]["enum"]
+    return {k: defs[k]["title"] for k in kinds if k != "outlet"}
+
+
+def add_source(ctx: Context, answers: Answers, ask: Ask) -> str:
+    """A source of any kind, its fields asked one by one as the sources schema lists them (the
+    required ones until answered), each checked as it is typed; kept to be appended to
+    data/sources.yml."""
+    assert ctx.schemas is not None
+    schema = ctx.schemas.documents["sources"]
+    kinds = _kind_choices(schema)
+    print("来源类型：" + "、".join(f"{k}（{v}）" for k, v in kinds.items()))
+
+    def check_kind(value: str) -> str:
+        if value in kinds:
+            return ""
+        close = difflib.get_close_matches(value, list(kinds), n=1, cutoff=0.5)
+        by_name = next((k for k, v in kinds.items() if value and value in v), "")
+        guess = close[0] if close else by_name
+        tip = f"你是不是想写 {guess}（{kinds[guess]}）？" if guess else ""
+        return f"没有来源类型“{value}”。{tip}可选：{'、'.join(kinds)}。"
+
+    kind = _ask_checked(ask, "来源类型：", check_kind)
+    branch = schema["$defs"][kind]
+    sources = ctx.ref.vocab["outlet"]  # every source id, of any kind
+
+    def check_id(value: str) -> str:
+        problem = slug_problem(ctx.slug_rule, ctx.slug_rule, value, "来源 id")
+        if problem:
+            return problem
+        if value in sources.names:
+            return f"data/sources.yml 中已有来源 id“{value}”（{sources.names[value]}）：请换一个。"
+        return ""
+
+    item: dict[str, Any] = {"id": _ask_checked(ask, "来源 id（小写拼音，例如 jingchu-wang-2026-02-13）：", check_id)}
+    item["kind"] = kind
+    required = set(branch["required"])
+    for name, rule in branch["properties"].items():
+        if name in ("id", "kind"):
+            continue
+        needed = name in required or (name == "accessed" and "url" in item)
+        value = _ask_field(ctx.schemas, name, rule, needed, ask)
+        if value is not None:
+            item[name] = value
+    answers.new_sources.append(item)
+    ctx.ref.vocab["source"].names[item["id"]] = item["title"]
+    sources.names[item["id"]] = item["title"]
+    print(f"将在 data/sources.yml 中添加来源 {item['id']}（{kind}）。")
+    return str(item["id"])
+
+
+def _ask_field(schemas: SchemaSet, name: str, rule: dict[str, Any], needed: bool, ask: Ask) -> Any:
+    """One field of a new source: its description as the prompt, its schema as the check."""
+    described = rule.get("description", name)
+    is_list = rule.get("type") == "array"
+    how = "，多个用顿号隔开" if is_list else ""
+    prompt = f"{name}：{described}{how}{'（必填）' if needed else '（没有就直接回车）'}："
+    validator = Draft202012Validator(rule, registry=schemas.registry, format_checker=formats)
+
+    def convert(reply: str) -> Any:
+        if is_list:
+            return [part.strip() for part in re.split(r"[、,，;；]", reply) if part.strip()]
+        if rule.get("type") == "integer" and reply.isdigit():
+            return int(reply)
+        return reply
+
+    def check(reply: str) -> str:
+        if not reply:
+            return f"{name} 是必填的。" if needed else ""
+        errors = list(validator.iter_errors(convert(reply)))
+        if not errors:
+            return ""
+        resolved = rule
+        if "$ref" in rule:
+            resolved = schemas.registry.resolver().lookup(rule["$ref"]).contents
+        hint = rule.get("x-hint") or resolved.get("x-hint") or described
+        return f"{name} 不符合要求：{hint}"
+
+    reply = _ask_checked(ask, prompt, check)
+    return convert(reply) if reply else None
 
 
 def infer_places(ctx: Context, answers: Answers) -> None:
@@ -346,9 +520,11 @@ def settle(ctx: Context, answers: Answers, q: Question, ask: Ask | None) -> None
     if problem:
         print(f"错误: {problem}", file=sys.stderr)
     options = q.options(ctx, answers) if q.options else ""
-    if q.options and not options:  # e.g. a district with no streets listed: nothing to choose from
+    if q.options and not options and q.key not in ADDABLE:  # nothing to choose from, nothing to add
         setattr(answers, q.key, [] if q.many else "")
         return
+    if q.key in ("street", "community") and not options:
+        options = f"（data/places.yml 中这里还没有{'街道' if q.key == 'street' else '社区'}，可输入 {ADD} 添加）"
     _ask_until_good(ctx, answers, q, ask, options)
 
 
@@ -357,6 +533,10 @@ def _ask_until_good(ctx: Context, answers: Answers, q: Question, ask: Ask, optio
         print(f"可选：{options}")
     while True:
         reply = ask(f"{q.prompt.format_map(ctx.words())}{q.skip}：")
+        if reply.strip() == ADD and q.key in ADDABLE:
+            added = add_source(ctx, answers, ask) if q.key == "sources" else add_place(ctx, answers, q.key, ask)
+            setattr(answers, q.key, [added] if q.many else added)
+            return
         values = split(reply) if q.many else [reply.strip()] if reply.strip() else []
         problem = _first_problem(ctx, answers, q, values)
         if not values and q.key == "id":
@@ -386,6 +566,7 @@ def record_values(answers: Answers, today: str) -> dict[str, Any]:
         "place": place,
         "pillars": answers.pillars,
         "themes": answers.themes,
+        "policies": answers.policies,
         "sources": [{"ref": s} for s in answers.sources],
         "added": today,
         "updated": today,
@@ -442,16 +623,49 @@ def given_answers(args: argparse.Namespace) -> Answers:
         many(args.pillars),
         many(args.themes),
         many(args.sources),
+        many(args.policies),
     )
 
 
 def create(project: Project, given: Answers, ask: Ask | None, today: str) -> tuple[Path, str]:
     schema = load_schema(project.root)
     ref, taken = load_project(project)
-    ctx = Context(taken, ref, field_named(schema, "id"), definition(schema, "slug"), field_named(schema, "title"))
+    ctx = Context(
+        taken,
+        ref,
+        field_named(schema, "id"),
+        definition(schema, "slug"),
+        field_named(schema, "title"),
+        SchemaSet(project.schema_dir),
+    )
     answers = collect(ctx, given, ask)
     text = template.render(schema, record_values(answers, today))
+    if (project.cases_dir / f"{answers.id}.yml").exists():
+        raise Refused(f"cases/{answers.id}.yml 已经存在：请换一个 id，或直接编辑那个文件。")
+    write_additions(project, answers)
     return write_record(project.cases_dir, answers.id, text), text
+
+
+def write_additions(project: Project, answers: Answers) -> None:
+    """The new places and sources, appended as text to data/places.yml and data/sources.yml (the
+    files keep their comments and layout), both files worked out before either is written."""
+    changes: dict[Path, str] = {}
+    for name, entries in (
+        ("places", answers.new_places),
+        ("sources", [([("sources", None)], item) for item in answers.new_sources]),
+    ):
+        if not entries:
+            continue
+        path = project.data_file(name)
+        text = path.read_text(encoding="utf-8")
+        try:
+            for steps, item in entries:
+                text = append_item(text, steps, item)
+        except NotAdded as why:
+            raise Refused(f"无法自动添加到 data/{name}.yml（{why}）：请按 docs/contributing.md 手动添加。") from None
+        changes[path] = text
+    for path, text in changes.items():
+        path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -488,6 +702,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--theme", dest="themes", action="append", metavar="ID", help="主题的 id（data/themes.yml），可重复")
     p.add_argument(
         "--source", dest="sources", action="append", metavar="ID", help="来源的 id（data/sources.yml），可重复"
+    )
+    p.add_argument(
+        "--policy", dest="policies", action="append", metavar="ID", help="政策的 id（data/policies.yml），可重复"
     )
     p.add_argument("--root", help="案例库所在文件夹（默认从当前文件夹向上查找）")
     p.set_defaults(func=run)

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,8 @@ class LoadResult:
     diagnostics: list[Diagnostic]
     files_checked: int
     documents: dict[str, YamlDocument] = field(default_factory=dict)
+    # load(keep_going=True) only: the cases left out for their errors, by id (the file's stem).
+    broken: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -303,7 +305,8 @@ class _Loader:
             "pillar": _vocab("支柱", "data/framework.yml", _items(data["framework"], "pillars"), "short"),
             "policy": _vocab("政策", "data/policies.yml", _items(data["policies"], "policies")),
             "theme": _vocab("主题", "data/themes.yml", _items(data["themes"], "themes")),
-            "source": _vocab("来源", "data/sources.yml", sources, "title"),
+            # A case or policy cites a source of any kind but outlet; a photo credit names any.
+            "source": _vocab("来源", "data/sources.yml", [s for s in sources if s[1].get("kind") != "outlet"], "title"),
             "outlet": _vocab("来源", "data/sources.yml", sources, "title"),
             "city": _vocab("城市", "data/places.yml", levels["city"]),
             "district": _vocab("区", "data/places.yml", levels["district"]),
@@ -369,6 +372,7 @@ class _Loader:
                                 "ref.self",
                             )
                         )
+            out.extend(refs.policy_cycles(pol, items))
         for name, what in (("sources", "来源"), ("themes", "主题")):
             doc = data[name]
             if doc is not None:
@@ -390,7 +394,7 @@ class _Loader:
         self, doc: YamlDocument, items: list[tuple[tuple, Any]], vocab: dict[str, refs.Vocabulary]
     ) -> Iterator[Diagnostic]:
         for path, item in items:
-            yield from refs.unknown(doc, (*path, "ref"), item.get("ref"), vocab["source"])
+            yield from refs.cited_source(doc, (*path, "ref"), item.get("ref"), vocab["source"], vocab["outlet"])
 
     # -- cases ---------------------------------------------------------------------------
     def stray_files(self, case_files: list[Path] | None = None) -> None:
@@ -545,11 +549,12 @@ class _Loader:
             out.extend(refs.unknown(doc, ("policies", i), v, vocab["policy"]))
         for i, v in enumerate(refs.list_at(data, "themes")):
             out.extend(refs.unknown(doc, ("themes", i), v, vocab["theme"]))
-        for path_, item in _items(doc, "sources"):
-            out.extend(refs.unknown(doc, (*path_, "ref"), item.get("ref"), vocab["source"]))
+        out.extend(self._source_refs(doc, _items(doc, "sources"), vocab))
         for path_, item in _items(doc, "media"):
-            if "credit" in item:
-                out.extend(refs.unknown(doc, (*path_, "credit"), item.get("credit"), vocab["outlet"]))
+            credit = item.get("credit")
+            # A credit in pinyin names a source; any other is the credit line as the source printed it.
+            if isinstance(credit, str) and SLUG.fullmatch(credit):
+                out.extend(refs.unknown(doc, (*path_, "credit"), credit, vocab["outlet"]))
             if isinstance(item.get("file"), str):
                 self.check_photo(doc, (*path_, "file"), stem, item["file"])
         teaching = data.get("teaching")
@@ -850,7 +855,13 @@ def _drop_shadowed(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
-def load(project: Project, only: Iterable[Path] | None = None, cache: CheckCache | None = None) -> LoadResult:
+def load(
+    project: Project,
+    only: Iterable[Path] | None = None,
+    cache: CheckCache | None = None,
+    *,
+    keep_going: bool = False,
+) -> LoadResult:
     """Check everything; return the Casebook only when there is no error.
 
     With `only`, the whole project is still loaded (a reference can only be judged
@@ -859,9 +870,13 @@ def load(project: Project, only: Iterable[Path] | None = None, cache: CheckCache
 
     With `cache`, a record whose own check was done before on the same bytes, schemas and code is
     not checked again (see check_cache); the cross-record checks always run.
+
+    With `keep_going` (a preview), errors that belong to cases leave those cases out: the
+    Casebook holds the others, and `broken` says which were left out and why. An error anywhere
+    else still gives no Casebook.
     """
     with _collector_paused():
-        return _load(project, only, cache)
+        return _load(project, only, cache, keep_going)
 
 
 @contextmanager
@@ -889,7 +904,9 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _load(project: Project, only: Iterable[Path] | None, cache: CheckCache | None) -> LoadResult:
+def _load(
+    project: Project, only: Iterable[Path] | None, cache: CheckCache | None, keep_going: bool = False
+) -> LoadResult:
     loader = _Loader(project, cache)
     linked = loader.linked_folders()
     if linked & {project.data_dir, project.schema_dir} or not loader.schemas_ok():
@@ -956,10 +973,48 @@ def _load(project: Project, only: Iterable[Path] | None, cache: CheckCache | Non
         files_checked = loader.files_checked
     diagnostics.sort()
     if errors(loader.diagnostics):
-        return LoadResult(None, diagnostics, files_checked, loader.docs)
+        broken = _broken_cases(diagnostics, case_docs) if keep_going else None
+        if broken is None:
+            return LoadResult(None, diagnostics, files_checked, loader.docs)
+        kept = {stem: doc for stem, doc in case_docs.items() if stem not in broken}
+        casebook = _without(build(data, kept, {}, loader.schemas.version(), prebuilt), collection_docs)
+        casebook.schemas = loader.schemas.documents
+        return LoadResult(casebook, diagnostics, files_checked, loader.docs, broken)
     casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt)
     casebook.schemas = loader.schemas.documents  # the exports take their fields from the schema
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
+
+
+def _broken_cases(diagnostics: list[Diagnostic], cases: dict[str, YamlDocument]) -> dict[str, list[Diagnostic]] | None:
+    """The errors by the case they belong to (its record or a file in its folder); None when an
+    error belongs to no case (reference data, a collection, a stray file)."""
+    broken: dict[str, list[Diagnostic]] = {}
+    for d in errors(diagnostics):
+        parts = d.file.split("/")
+        stem = ""
+        if parts[0] == "cases" and len(parts) == 2 and parts[1].endswith(".yml"):
+            stem = parts[1].removesuffix(".yml")
+        elif parts[0] == "cases" and len(parts) > 2 and parts[1] in cases:
+            stem = parts[1]
+        if not stem:
+            return None
+        broken.setdefault(stem, []).append(d)
+    return broken
+
+
+def _without(book: Casebook, collections: dict[str, YamlDocument]) -> Casebook:
+    """A casebook some cases were left out of: no case or collection points to them any more;
+    a collection left with no case is left out too."""
+    for stem, case in book.cases.items():
+        if any(r not in book.cases for r in case.related):
+            book.cases[stem] = replace(case, related=tuple(r for r in case.related if r in book.cases))
+    for stem, doc in collections.items():
+        with suppress(Exception):  # a collection with errors of its own has made load() give up
+            raw = dict(doc.data)
+            raw["cases"] = [i for i in raw["cases"] if i.get("case") in book.cases]
+            if raw["cases"]:
+                book.collections[stem] = Collection.build(stem, doc.display, raw)
+    return book
 
 
 def _case(stem: str, doc: YamlDocument, prebuilt: dict[str, Case]) -> Case:

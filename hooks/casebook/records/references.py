@@ -112,3 +112,51 @@ def date_order(doc: YamlDocument, early: KeyPath, late: KeyPath, message: str, h
 
 def names(items: Mapping[str, Any], attr: str = "name") -> dict[str, str]:
     return {k: getattr(v, attr) for k, v in items.items()}
+
+
+def cited_source(
+    doc: YamlDocument, path: KeyPath, value: Any, citable: Vocabulary, every: Vocabulary
+) -> Iterator[Diagnostic]:
+    """A source a case or policy cites: known, and not an outlet (a name for photo credits)."""
+    if isinstance(value, str) and value not in citable.names and value in every.names and not citable.broken:
+        pos = doc.value_at(path)
+        yield Diagnostic(
+            doc.display,
+            pos.line,
+            pos.column,
+            field_path(path),
+            f"“{value}”（{every.names[value]}）是图片署名用的媒体（kind: outlet），不能作为来源引用",
+            "引用具体的文章、网页或文件：在 data/sources.yml 中按它的类型（journal、newspaper、web、"
+            "government、book、report）添加一条，写上题名、日期等，再在这里写它的 id。",
+            "ref.outlet",
+        )
+        return
+    yield from unknown(doc, path, value, citable)
+
+
+def policy_cycles(doc: YamlDocument, items: list[tuple[KeyPath, Any]]) -> Iterator[Diagnostic]:
+    """Policies form a tree: following `parent` from any policy must end, never come back."""
+    parent = {
+        item["id"]: (item["parent"], path)
+        for path, item in items
+        if isinstance(item.get("id"), str) and isinstance(item.get("parent"), str) and item["parent"] != item["id"]
+    }
+    reported: set[str] = set()
+    for start in parent:
+        seen: list[str] = []
+        node = start
+        while node in parent and node not in seen:
+            seen.append(node)
+            node = parent[node][0]
+        if node in seen and node == start and not reported.intersection(seen):
+            reported.update(seen)
+            where = doc.value_at((*parent[start][1], "parent"))
+            yield Diagnostic(
+                doc.display,
+                where.line,
+                where.column,
+                field_path((*parent[start][1], "parent")),
+                "上级政策形成了循环：" + " → ".join([*seen, start]),
+                "政策的上下级是一棵树：删去其中一个 parent。",
+                "ref.cycle",
+            )

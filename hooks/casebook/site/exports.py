@@ -101,6 +101,8 @@ def _figures(book: Casebook, case: Case) -> Record:
                 "display": f.display,
                 "as_of": f.as_of or None,
                 "note": f.note or None,
+                "per": f.per or None,
+                "span": f.span or None,
             }
             for f in case.figures
         ]
@@ -112,7 +114,8 @@ def _media(book: Casebook, case: Case) -> Record:
         "media": [
             {
                 "caption": m.caption,
-                "credit": book.sources[m.credit].title if m.credit else None,
+                # a source's name, or the credit line as the source printed it
+                "credit": (book.sources[m.credit].title if m.credit in book.sources else m.credit) or None,
                 "alt": m.alt or None,
                 "file": m.file or None,
             }
@@ -217,7 +220,7 @@ RESOLVED: Mapping[str, Rule] = {
         _figures,
         ("figures",),
         lambda r: (_names(_figure_text(f) for f in r["figures"]),),
-        frozenset({"id", "label", "value", "unit", "qualifier", "as_of", "note"}),
+        frozenset({"id", "label", "value", "unit", "qualifier", "as_of", "note", "per", "span"}),
     ),
     "quotes": Rule(
         ("quotes",),

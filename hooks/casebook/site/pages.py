@@ -16,7 +16,7 @@ from typing import Any
 from ..model import Case, Casebook
 from ..records.diagnostics import Diagnostic
 from ..records.images import Rendition, renditions
-from . import urls
+from . import reference_files, urls
 from .basket import card_json
 from .exports import atom_feed, cases_csv, cases_json
 from .handouts import Download
@@ -311,6 +311,8 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
     assert tuple(exports) == OPEN_DATA
     out = [GeneratedFile(path, make(book)) for path, make in exports.items()] if open_data else []
     out += browse_chunks(site.view)
+    if open_data:  # with the open data: a reference manager's files of each case and collection
+        out += [GeneratedFile(path, text) for path, text in reference_files.files(book)]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
     for key, sizes in site.photos.items():
         case_id, file = key.split("/", 1)

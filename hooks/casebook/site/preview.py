@@ -1,16 +1,26 @@
-"""What a preview server needs between two rebuilds: which generated pages changed.
+"""What a preview server needs: which generated pages changed between two rebuilds, and a page in
+place of each case whose record has errors.
 
 A preview rebuilds after every save; re-rendering a thousand case pages through the site's
 template took longer than the reader waits. The server keeps one `PreviewMemory` for as long as
-its process lives, and rewrites only the pages whose HTML differs."""
+its process lives, and rewrites only the pages whose HTML differs.
+
+A record an editor is still filling in must not stop the preview: the loader leaves such cases
+out (load(keep_going=True)) and the preview serves, at each one's address, the list of its errors
+with file, line, column, field and hint (`error_pages`)."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..records.check_cache import PreviewChecks
+from ..records.diagnostics import Diagnostic
+from ..records.loader import SLUG
+from . import urls
 from .markdown_fields import MarkdownFields
+from .pages import GeneratedPage, SitePages
 
 
 @dataclass
@@ -37,3 +47,17 @@ class PreviewMemory:
         """After a failed build nothing written can be trusted."""
         for key in [k for k in self._written if k[0] == site_dir]:
             del self._written[key]
+
+
+def error_pages(site: SitePages, broken: Mapping[str, list[Diagnostic]]) -> list[GeneratedPage]:
+    """One page per case left out for its errors, at the case's own address."""
+    out = []
+    for stem, diagnostics in sorted(broken.items()):
+        if not SLUG.fullmatch(stem):
+            continue  # no address to serve it at: the terminal lists its errors
+        file = f"cases/{stem}.yml"
+        shown = [d.shown() for d in diagnostics]
+        out.append(
+            site.page(urls.case(stem), "preview_errors.html", f"{stem}：记录有错误", file=file, diagnostics=shown)
+        )
+    return out

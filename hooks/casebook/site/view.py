@@ -12,7 +12,7 @@ from ..citation import case_citation, source_citation
 from ..dates import date_zh
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
 from ..records.images import Rendition
-from . import urls
+from . import reference_files, urls
 from .related import Related, RelatedCases
 
 Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
@@ -167,6 +167,16 @@ class View:
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
 
+    @staticmethod
+    def reference_file(ident: str, ext: str, of: str = "case") -> str:
+        """The RIS or CSL-JSON file of a case or a collection (reference_files.py)."""
+        return (reference_files.case_path if of == "case" else reference_files.collection_path)(ident, ext)
+
+    def credit(self, m: Media) -> str:
+        """A photo's credit line: 图片来源：长江网 for a source, else the words the source printed."""
+        source = self.book.sources.get(m.credit)
+        return f"图片来源：{source.title}" if source else m.credit
+
     def case_citation(self, case: Case) -> str:
         return case_citation(self.book.site, case, self.case_url(case))
 
@@ -239,7 +249,7 @@ class View:
             "pillar": list(case.pillars),
             "district": [case.place.district],
             "theme": list(case.themes),
-            "policy": list(case.policies),
+            "policy": self.book.policies_of(case),  # a sub-policy's case is found by its parent too
             "year": [str(year)] if year else [],
         }
 
@@ -249,7 +259,7 @@ class View:
             "pillar": lambda v: book.pillars[v].label,
             "district": lambda v: book.places.by_id[v].name,
             "theme": lambda v: book.themes[v].name,
-            "policy": lambda v: book.policies[v].name,
+            "policy": lambda v: book.policies[v].name + ("（含下级政策）" if book.has_sub_policies(v) else ""),
             "year": lambda v: f"{v}年",
         }
 

@@ -1,0 +1,116 @@
+"""The preview keeps serving (issue 12): `make serve`'s command, with one record half-filled,
+serves the rest of the site and, at the broken case's address, the located errors; every rebuild
+prints them in full; fixing the record brings the case back on the next save."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import mkdocs_build
+
+BROKEN = "jinyinhu-hongse-wuye-waiyu-ban"
+OTHER = "qinghe-ju-tiantian-qiaomen"
+# The Makefile's `serve` recipe, on a port of our own.
+SERVE = ("mkdocs", "serve", "--dirty", "--no-strict")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except OSError:
+        return 0, ""
+
+
+def until(check: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    log = project / "serve.log"
+    env = {**os.environ, "CASEBOOK_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", *SERVE, "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with everything it started
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/", log
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def test_a_half_filled_record_leaves_the_rest_served(project: Path, server: tuple[str, Path]) -> None:
+    url, log = server
+    record = project / "cases" / f"{BROKEN}.yml"
+    original = record.read_text(encoding="utf-8")
+    # the editor has not written the summary yet: a required field is missing
+    record.write_text(
+        "".join(line for line in original.splitlines(keepends=True) if not line.startswith("summary:")),
+        encoding="utf-8",
+    )
+    until(lambda: get(url)[0] == 200, "the home page")
+    status, other = get(f"{url}cases/{OTHER}/")
+    assert status == 200 and "天天敲门组" in other
+    status, broken = get(f"{url}cases/{BROKEN}/")
+    assert status == 200
+    assert f"cases/{BROKEN}.yml:" in broken and "<code>summary</code>" in broken and "是必填字段" in broken
+    assert "提示" in broken
+    assert get(f"{url}policies/hongse-yinqing/")[0] == 200
+    first = log.read_text(encoding="utf-8").count("summary 是必填字段")
+    assert first == 1, log.read_text(encoding="utf-8")
+
+    # a second save with the same error: the terminal says it again, in full
+    record.write_text(record.read_text(encoding="utf-8") + "# 还在写\n", encoding="utf-8")
+    until(lambda: log.read_text(encoding="utf-8").count("summary 是必填字段") == 2, "the errors printed again")
+
+    # the fix brings the case back on the next save
+    record.write_text(original, encoding="utf-8")
+    until(lambda: "<h1>碧海红色物业老年人外语班</h1>" in get(f"{url}cases/{BROKEN}/")[1], "the case page")
+    assert f'href="../../cases/{BROKEN}/"' in get(f"{url}policies/hongse-yinqing/")[1]
+
+
+def test_the_strict_build_still_fails_on_the_same_record(project: Path) -> None:
+    record = project / "cases" / f"{BROKEN}.yml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        "".join(line for line in text.splitlines(keepends=True) if not line.startswith("summary:")), encoding="utf-8"
+    )
+    run = mkdocs_build(project, project / "site")
+    assert run.code != 0
+    assert f"cases/{BROKEN}.yml:" in run.text and "summary 是必填字段" in run.text
