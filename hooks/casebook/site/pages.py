@@ -18,7 +18,8 @@ from ..records.diagnostics import Diagnostic
 from ..records.images import Rendition, renditions
 from . import urls
 from .basket import card_json
-from .exports import atom_feed, cases_csv, cases_json
+from .export_schema import export_schema_json
+from .exports import EXPORT_SCHEMA, atom_feed, cases_csv, cases_json
 from .handouts import Download
 from .page import RenderedPage, toc_from_html
 from .page_keys import PageCache, PageKeys, fingerprint
@@ -312,6 +313,7 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
     out = [GeneratedFile(path, make(book)) for path, make in exports.items()] if open_data else []
     out += browse_chunks(site.view)
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
+    out.append(GeneratedFile(EXPORT_SCHEMA, export_schema_json(book)))
     for key, sizes in site.photos.items():
         case_id, file = key.split("/", 1)
         for r in sizes:
