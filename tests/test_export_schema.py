@@ -105,7 +105,11 @@ def test_a_record_with_only_the_required_fields_validates(project: Path, tmp_pat
         ("a figure's value as text", lambda c: c["figures"][0].update(value="180"), "/figures/0/value"),
         ("a key no schema names", lambda c: c.update(funding="x"), ""),
         ("a title longer than the record schema allows", lambda c: c.update(title="长" * 61), "/title"),
-        ("a qualifier outside the record schema's enum", lambda c: c["figures"][0].update(qualifier="几"), "/figures/0/qualifier"),
+        (
+            "a qualifier outside the record schema's enum",
+            lambda c: c["figures"][0].update(qualifier="几"),
+            "/figures/0/qualifier",
+        ),
         ("a pillar's id that is no slug", lambda c: c["pillars"][0].update(id="Da Dangwei"), "/pillars/0/id"),
         ("a date that is no date", lambda c: c.update(added="2026-13-01"), "/added"),
     ],

@@ -6,12 +6,16 @@ import csv
 import html
 import json
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Collection
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from ..model import Casebook
 from . import urls
 from .search import SearchIndexError, indexed_pages
+from .workbook import CASES_SHEET
 
 
 def check_site(
@@ -69,13 +73,14 @@ def _check_exports(book: Casebook, site_dir: Path) -> list[str]:
         in_json = {c["id"] for c in json.loads((site_dir / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]}
         with (site_dir / "data" / "cases.csv").open(encoding="utf-8-sig", newline="") as f:
             in_csv = {row["id"] for row in csv.DictReader(f)}
+        in_xlsx = _workbook_ids(site_dir / "data" / "cases.xlsx")
         feed = ET.parse(site_dir / "feed.xml").getroot()
         in_feed = {
             e.findtext("{http://www.w3.org/2005/Atom}id", "") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")
         }
-    except (OSError, ValueError, KeyError, ET.ParseError) as exc:
+    except (OSError, ValueError, KeyError, ET.ParseError, zipfile.BadZipFile) as exc:
         return [f"开放数据或订阅源缺失或无法读取：{exc}"]
-    for name, found in (("data/cases.json", in_json), ("data/cases.csv", in_csv)):
+    for name, found in (("data/cases.json", in_json), ("data/cases.csv", in_csv), ("data/cases.xlsx", in_xlsx)):
         if found != expected:
             problems.append(
                 f"{name} 与 cases/ 不一致：缺少 {sorted(expected - found)}，多出 {sorted(found - expected)}"
@@ -86,3 +91,13 @@ def _check_exports(book: Casebook, site_dir: Path) -> list[str]:
     if missing_feed or len(in_feed) != len(expected):
         problems.append(f"feed.xml 与 cases/ 不一致：缺少 {missing_feed}")
     return problems
+
+
+def _workbook_ids(path: Path) -> set[str]:
+    """The ids in the first column of the workbook's 案例 sheet."""
+    wb = load_workbook(path, read_only=True)
+    try:
+        rows = wb[CASES_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)
+        return {str(row[0]) for row in rows if row and row[0] is not None}
+    finally:
+        wb.close()
