@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import html
 import json
 import xml.etree.ElementTree as ET
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from ..model import Casebook
 from . import urls
 from .search import SearchIndexError, indexed_pages
+from .sitemap import NS, SITEMAP
 from .workbook import CASES_SHEET
 
 
@@ -37,6 +39,7 @@ def check_site(
         problems += _check_variant(book, site_dir)
         problems += _check_search(book, site_dir)
         problems += _check_exports(book, site_dir)
+        problems += _check_sitemaps(book, site_dir)
     return problems
 
 
@@ -62,6 +65,28 @@ def _check_search(book: Casebook, site_dir: Path) -> list[str]:
         url = "/" + urls.case(case.id)
         if url not in indexed:
             problems.append(f"{case.path}: {url} 不在搜索索引里")
+    return problems
+
+
+def _check_sitemaps(book: Casebook, site_dir: Path) -> list[str]:
+    """Each script's sitemap lists every case, and its .gz is the same sitemap compressed."""
+    if not book.site.url:
+        return []
+    problems = []
+    for prefix in ("", urls.TRADITIONAL):
+        path = site_dir / prefix / SITEMAP
+        try:
+            xml = path.read_bytes()
+            packed = gzip.decompress((site_dir / prefix / f"{SITEMAP}.gz").read_bytes())
+            locs = {el.text for el in ET.fromstring(xml).iter(f"{{{NS}}}loc")}
+        except (OSError, EOFError, gzip.BadGzipFile, ET.ParseError) as exc:
+            problems.append(f"{prefix}{SITEMAP} 缺失或无法读取：{exc}")
+            continue
+        if packed != xml:
+            problems.append(f"{prefix}{SITEMAP}.gz 与 {prefix}{SITEMAP} 不同")
+        missing = [c.path for c in book.cases.values() if book.site.page_url(prefix + urls.case(c.id)) not in locs]
+        if missing:
+            problems.append(f"{prefix}{SITEMAP} 缺少案例 {missing}")
     return problems
 
 
