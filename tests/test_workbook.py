@@ -194,3 +194,19 @@ def test_libreoffice_opens_it_with_chinese_numbers_and_dates_intact(hostile_xlsx
     fig_header, *figures = sheets[FIGURES_SHEET]
     values = [dict(zip(fig_header, f, strict=True))["数值"] for f in figures]
     assert "458" in values  # 洪山区: 458 个辖区单位, a plain number
+
+
+def test_the_post_build_check_names_a_broken_workbook(site: Path, tmp_path: Path) -> None:
+    from casebook.site.publish import _check_exports
+
+    book = _load(ROOT)
+    (tmp_path / "data").mkdir()
+    for name in ("data/cases.json", "data/cases.csv", "data/cases.xlsx", "feed.xml"):
+        (tmp_path / name).write_bytes((site / name).read_bytes())
+    assert _check_exports(book, tmp_path) == []
+    (tmp_path / "data" / "cases.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    assert any("cases.xlsx" in p or "zip" in p.lower() for p in _check_exports(book, tmp_path))
+    wb = openpyxl.Workbook()
+    wb.active.title = CASES_SHEET
+    wb.save(tmp_path / "data" / "cases.xlsx")
+    assert any("cases.xlsx 的工作表" in p for p in _check_exports(book, tmp_path))
