@@ -28,6 +28,7 @@ PAGES = {
     "browse": "cases/",
     "case": "cases/qinghe-ju-tiantian-qiaomen/",
     "figures": "figures/",
+    "codebook": "codebook/",
     "framework": "framework/",
     "pillar": "framework/sanzhi/",
     "policy": "policies/hongse-wuye/",

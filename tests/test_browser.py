@@ -16,6 +16,7 @@ PAGES = [
     "framework/dadangwei/",
     "cases/",
     "figures/",
+    "codebook/",
     "places/dongxihu/",
     "collections/dangjian-yinling-shequ-zhili/",
     "zh-Hant/",

@@ -29,6 +29,7 @@ from casebook.site.preview import PreviewMemory, error_pages
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError
+from casebook.site.sitemap import SITEMAP, SitemapError, crawler_files
 from casebook.site.templates import Templates, bytecode_cache
 
 from .output_cache import TEMPLATE as OUTPUT_TEMPLATE
@@ -105,6 +106,7 @@ class CasebookBuild:
         self.site: SitePages | None = None
         self.written: set[str] = set()  # generated pages (re)written by this build
         self.outputs: OutputCache | None = None  # finished case pages (not in a preview)
+        self.page_paths: list[str] = []  # every page's web path, for the sitemaps
         log.info("casebook: %d 个案例已通过检查", len(book.cases))
 
     @property
@@ -201,6 +203,8 @@ class CasebookBuild:
         self.search = IndexRun(self.options.search_shard_pages)
         try:
             for file in files_.documentation_pages():
+                dest = file.dest_uri
+                self.page_paths.append(dest[: -len("index.html")] if dest.endswith("index.html") else dest)
                 page = file.page
                 if page is not None and page.content is not None:
                     self.search.add(file.dest_uri, page.title or "", str(page.content))
@@ -235,10 +239,13 @@ class CasebookBuild:
             problems = check_site(self.book, site_dir, complete=False, written=self.written)
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
-            log.info("casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）")
+            log.info(
+                "casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）"
+            )
             return
         assert self.variant is not None and self.search is not None
-        self.variant.finish()  # 404 and redirect pages, static files, sitemaps, the search character map
+        self.variant.finish()  # 404 and redirect pages, static files, the search character map
+        self.crawlers(site_dir)
         try:
             shards = self.search.finish(site_dir)
         except SearchIndexError as exc:
@@ -249,6 +256,20 @@ class CasebookBuild:
         problems = check_site(self.book, site_dir)
         if problems:
             raise PluginError("站点不完整：\n" + "\n".join(problems))
+
+    def crawlers(self, site_dir: Path) -> None:
+        """The core's sitemaps (over MkDocs' own, which dates every page by the build) and robots.txt."""
+        try:
+            out = crawler_files(self.book, self.page_paths)
+        except SitemapError as exc:
+            raise PluginError(str(exc)) from exc
+        for stale in (SITEMAP, SITEMAP + ".gz"):  # MkDocs wrote these; without a site address none is right
+            if stale not in out:
+                (site_dir / stale).unlink(missing_ok=True)
+        for path, data in out.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
     def close(self) -> None:
         """Nothing may outlive a failed build: no Pagefind process, no temporary folder, no worker."""

@@ -26,7 +26,17 @@ HANT_DIR = urls.TRADITIONAL.rstrip("/")
 SWITCH_HANS = "https://cb-switch.invalid/zh-Hans/"
 SWITCH_HANT = "https://cb-switch.invalid/zh-Hant/"
 # Generated output that belongs to the site as a whole, not to one script.
-SHARED = ("pagefind", "search", "data", "schema", "feed.xml", "sitemap.xml", "sitemap.xml.gz", "search-map.json")
+SHARED = (
+    "pagefind",
+    "search",
+    "data",
+    "schema",
+    "feed.xml",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+    "robots.txt",
+    "search-map.json",
+)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Taiwan's standard characters (群眾, 為, 裡): plain `s2t` writes OpenCC's dictionary forms (羣衆, 爲,
 # 裏), which no region's readers write. Not `s2twp`: it also swaps words (社区 -> 社群), and the
@@ -233,14 +243,13 @@ class TraditionalVariant:
 
     def finish(self) -> None:
         """Convert the HTML no page event covered (404.html, redirects), copy the static files,
-        write the sitemaps and the search map."""
+        write the search map. (The sitemaps are the core's: casebook.site.sitemap.)"""
         for path in html_pages(self.site_dir):
             dest = path.relative_to(self.site_dir).as_posix()
             if dest not in self.done:
                 hans, _ = self.page(path.read_text(encoding="utf-8"), dest)
                 path.write_text(hans, encoding="utf-8")
         _copy_static(self.site_dir, self.root)
-        _sitemap(self.site_dir, self.root, self.site_url)
         # Sorted: the maps are learnt into sets, and the same site must give the same file.
         payload = json.dumps(self.maps.payload(), ensure_ascii=False, sort_keys=True)
         (self.site_dir / "search-map.json").write_text(payload, encoding="utf-8")
@@ -260,38 +269,6 @@ def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
         # Open data, schemas and the feed exist once, at the root: one level further up from zh-Hant/.
         html = _SHARED_LINK.sub(r'\1="\2../\3', html)
     return _mark_current(html, hant)
-
-
-def _sitemap(site_dir: Path, target_root: Path, site_url: str) -> None:
-    """Both sitemaps list each page with its twin in the other script (hreflang alternates)."""
-    source = site_dir / "sitemap.xml"
-    if not source.is_file():
-        return
-    text = source.read_text(encoding="utf-8")
-
-    def with_alternates(match: re.Match[str]) -> str:
-        loc = match.group(1)
-        path = loc[len(site_url) :] if loc.startswith(site_url) else ""
-        hans, hant = f"{site_url}{path}", f"{site_url}{HANT_DIR}/{path}"
-        return (
-            f"<loc>{loc}</loc>"
-            f'<xhtml:link rel="alternate" hreflang="zh-Hans" href="{hans}"/>'
-            f'<xhtml:link rel="alternate" hreflang="zh-Hant" href="{hant}"/>'
-        )
-
-    namespaced = text.replace(
-        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"',
-        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"',
-        1,
-    )
-    hans_map = re.sub(r"<loc>([^<]*)</loc>", with_alternates, namespaced)
-    source.write_text(hans_map, encoding="utf-8")
-    hant_map = re.sub(
-        r"<loc>([^<]*)</loc>",
-        lambda m: f"<loc>{site_url}{HANT_DIR}/{m.group(1)[len(site_url) :]}</loc>",
-        hans_map,
-    )
-    (target_root / "sitemap.xml").write_text(hant_map, encoding="utf-8")
 
 
 def _copy_static(site_dir: Path, target_root: Path) -> None:

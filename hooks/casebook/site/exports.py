@@ -76,7 +76,7 @@ def _figure_text(f: Record) -> str:
 
 def _period(book: Casebook, case: Case) -> Record:
     return {
-        "period": {"start": case.period_start, "end": case.period_end} if case.period_start else None,
+        "period": {"start": case.period_start, "end": case.period_end or None} if case.period_start else None,
         "year": book.year(case),
     }
 
@@ -259,6 +259,9 @@ JSON_ONLY: Mapping[str, str] = {
     "teaching": "教学参考是成组的长文本",
 }
 
+# Where cases.json's schema is published (export_schema.py makes it).
+EXPORT_SCHEMA = "schema/cases.export.schema.json"
+
 # The record file a case comes from, after every property of the schema.
 TRAILER = ("record",)
 
@@ -435,7 +438,8 @@ def cases_json(book: Casebook) -> str:
     rules = plan(book)
     payload = {
         "schema_version": book.schema_version,
-        "schema": book.site.page_url("schema/case.schema.json"),
+        # The export's own schema (export_schema.py), which refers to the record schema for the fields they share.
+        "schema": book.site.page_url(EXPORT_SCHEMA),
         "publisher": book.site.publisher,
         "count": len(book.cases),
         "cases": [_record(book, c, rules) for c in book.cases_by_title],

@@ -18,16 +18,19 @@ from ..records.diagnostics import Diagnostic
 from ..records.images import Rendition, renditions
 from . import reference_files, urls
 from .basket import card_json
-from .exports import atom_feed, cases_csv, cases_json
+from .codebook import csv_columns_doc, json_keys
+from .export_schema import export_schema_json
+from .exports import EXPORT_SCHEMA, atom_feed, cases_csv, cases_json
 from .handouts import Download
 from .page import RenderedPage, toc_from_html
 from .page_keys import PageCache, PageKeys, fingerprint
 from .templates import Templates
 from .view import Photos, View, browse_chunk_path
+from .workbook import cases_xlsx, sheets
 
 BLOCKS = ("stats", "pillars", "newest")
 # The open data and the feed: what files() leaves out of a preview.
-OPEN_DATA = ("data/cases.json", "data/cases.csv", "feed.xml")
+OPEN_DATA = ("data/cases.json", "data/cases.csv", "data/cases.xlsx", "feed.xml")
 MARKER = re.compile(r"<!--\s*casebook:([a-z-]+)\s*-->")
 
 
@@ -228,7 +231,27 @@ class SitePages:
                 urls.COMPARE, "compare.html", "案例对比", layout=frozenset({"wide"}), description="两三个案例并排对比"
             ),
         ]
+        # The 数据字典 after them, for the same reason.
+        out.append(self.codebook())
         return out
+
+    def codebook(self) -> GeneratedPage:
+        """数据字典, from the schemas: every column of the CSV and the workbook, every key of the JSON."""
+
+        def render() -> RenderedPage:
+            keys = json_keys(self.book)
+            return self.render(
+                urls.CODEBOOK,
+                "codebook.html",
+                "数据字典",
+                "开放数据（cases.xlsx、cases.csv、cases.json）每一列、每一个键的说明",
+                keys=keys,
+                columns=csv_columns_doc(self.book, keys),
+                sheets=sheets(self.book),
+                export_schema=EXPORT_SCHEMA,
+            )
+
+        return GeneratedPage(urls.CODEBOOK, render)
 
     def block(self, name: str, here: str) -> str:
         return self.templates.block(name, here=here, view=self.view)
@@ -303,9 +326,10 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
     open data and the feed (`open_data=False`): it shows pages, and they are a second's work at
     thousands of cases."""
     book = site.book
-    exports: dict[str, Callable[[Casebook], str]] = {
+    exports: dict[str, Callable[[Casebook], str | bytes]] = {
         "data/cases.json": cases_json,
         "data/cases.csv": cases_csv,
+        "data/cases.xlsx": cases_xlsx,
         "feed.xml": atom_feed,
     }
     assert tuple(exports) == OPEN_DATA
@@ -314,6 +338,7 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
     if open_data:  # with the open data: a reference manager's files of each case and collection
         out += [GeneratedFile(path, text) for path, text in reference_files.files(book)]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
+    out.append(GeneratedFile(EXPORT_SCHEMA, export_schema_json(book)))
     for key, sizes in site.photos.items():
         case_id, file = key.split("/", 1)
         for r in sizes:
