@@ -28,7 +28,7 @@ from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos,
 from casebook.site.preview import PreviewMemory, error_pages
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
-from casebook.site.search import IndexRun, SearchIndexError
+from casebook.site.search import IndexRun, SearchIndexError, search_entry
 from casebook.site.sitemap import SITEMAP, SitemapError, crawler_files
 from casebook.site.templates import Templates, bytecode_cache
 
@@ -202,12 +202,15 @@ class CasebookBuild:
         # Pagefind, which indexes them on the other core while MkDocs writes the pages.
         self.search = IndexRun(self.options.search_shard_pages)
         try:
+            assert self.site is not None
             for file in files_.documentation_pages():
                 dest = file.dest_uri
                 self.page_paths.append(dest[: -len("index.html")] if dest.endswith("index.html") else dest)
                 page = file.page
-                if page is not None and page.content is not None:
-                    self.search.add(file.dest_uri, page.title or "", str(page.content))
+                web_path = file.dest_uri.removesuffix("index.html")
+                entry = search_entry(self.site.view, web_path)
+                if page is not None and page.content is not None and entry is not None:
+                    self.search.add(file.dest_uri, page.title or "", str(page.content), entry)
             self.search.start()
         except (OSError, SearchIndexError) as exc:
             self.search.close()

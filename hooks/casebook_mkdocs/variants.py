@@ -28,7 +28,6 @@ SWITCH_HANT = "https://cb-switch.invalid/zh-Hant/"
 # Generated output that belongs to the site as a whole, not to one script.
 SHARED = (
     "pagefind",
-    "search",
     "data",
     "schema",
     "feed.xml",
@@ -137,6 +136,12 @@ class CharMaps:
                 out[form] = next(iter(simplified_chars))
             else:
                 out[form] = converter("t2s").convert(form)
+        # Phrase conversion writes forms no single character converts to (签订 → 簽訂, where 签
+        # alone is 籤): each Traditional character of a learnt pair leads back to its own.
+        for simplified_pair, traditional_pair in self.pairs.items():
+            for simplified, form in zip(simplified_pair, traditional_pair, strict=True):
+                if form != simplified and form not in self.chars:
+                    out.setdefault(form, simplified)
         return {t: s for t, s in out.items() if t != s}
 
 

@@ -148,6 +148,13 @@ class SitePages:
             page(urls.PLACES, "places.html", "地区", record="data/places.yml"),
             page(urls.THEMES, "themes.html", "主题", record="data/themes.yml"),
             page(urls.COLLECTIONS, "collections.html", "课程包"),
+            page(
+                urls.SEARCH,
+                "search.html",
+                "搜索",
+                layout=frozenset({"wide"}),
+                description="搜索全部案例和栏目，按框架、地区、主题、政策和年份筛选",
+            ),
         ]
         # Relative to the browse page: the script fetches them from wherever the site is served.
         chunks = [urls.relative(urls.CASES, browse_chunk_path(i + 1)) for i in range(len(self.view.browse_chunks()))]

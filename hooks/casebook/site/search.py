@@ -7,19 +7,35 @@ Simplified pages are indexed: Pagefind's Chinese word cutting is its slowest and
 memory-hungry step, and the Traditional pages hold the same text, so a Traditional query is
 converted to Simplified in the browser and its results are shown in Traditional there
 (docs/assets/casebook-search.js).
+
+Every page is indexed as a case or a section (栏目: pillars, policies, places, themes,
+collections, the framework and the hand-written pages), a Pagefind filter, so that the search box
+can list the cases first. A section is indexed by its own words: the case cards, summaries and
+figure tables it repeats carry data-pagefind-ignore in the templates, or a listing page would
+match every word of every case it lists. A case page carries the browse page's facets as filters
+(the search page narrows by them) and its place and pillars as metadata (shown beside a result).
 """
 
 from __future__ import annotations
 
 import gzip
-import html
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from . import urls
+from .templates import Templates
+from .view import View
 
 BUNDLE = "pagefind"
 SHARDS = "shards.json"  # the bundles beside the first one, relative to it
@@ -28,16 +44,50 @@ LANG = "zh-Hans"
 TIMEOUT_S = 1800
 
 
+# The two groups of results, as the filter `kind` names them.
+CASE = "case"
+SECTION = "section"
+# What Pagefind leaves out of every page besides the templates' data-pagefind-ignore: Material's
+# ¶ permalinks would otherwise end every heading in the index.
+EXCLUDE_SELECTORS = (".headerlink",)
+WORDS = "words"  # pagefind/words/: the index's Chinese words (write_words)
+WORD_BUCKETS = 32
+_WORD_GAP = re.compile(r"[\u200b\s]+")
+_CJK_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
 class SearchIndexError(RuntimeError):
     pass
 
 
-def search_document(title: str, article_html: str) -> str:
+@dataclass(frozen=True)
+class SearchEntry:
+    """How one page enters the index: its group, the metadata shown beside it as a result and the
+    filters it can be narrowed by (pairs, for a filter may hold several values)."""
+
+    kind: str
+    meta: tuple[tuple[str, str], ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+def search_entry(view: View, web_path: str) -> SearchEntry | None:
+    """The entry of the page at web_path ("cases/<id>/"), or None for a page kept out of the index
+    (the search page, whose filters would match their own labels)."""
+    if web_path == urls.SEARCH:
+        return None
+    case_id = web_path[len(urls.CASES) : -1] if web_path.startswith(urls.CASES) else ""
+    case = view.book.cases.get(case_id)
+    if case is None or urls.case(case.id) != web_path:
+        return SearchEntry(SECTION)
+    meta = (("place", view.place_label(case)), ("pillar", view.pillar_labels(case)))
+    facets = [(key, value) for key, values in view.facet_values(case).items() for value in values]
+    return SearchEntry(CASE, tuple((k, v) for k, v in meta if v), tuple(facets))
+
+
+def search_document(title: str, article_html: str, entry: SearchEntry, templates: Templates | None = None) -> str:
     """What Pagefind reads for one page: its title and the article, nothing the template repeats."""
-    return (
-        f'<!doctype html><html lang="{LANG}"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
-        f'<body><main data-pagefind-body><span hidden data-pagefind-meta="title">{html.escape(title)}</span>'
-        f"{article_html}</main></body></html>"
+    return (templates or Templates()).render(
+        "search_document.html", lang=LANG, title=title, article=Markup(article_html), entry=entry
     )
 
 
@@ -54,6 +104,7 @@ class IndexRun:
 
     def __init__(self, shard_pages: int = SHARD_PAGES) -> None:
         self.shard_pages = shard_pages
+        self.templates = Templates()
         self.work = Path(tempfile.mkdtemp(prefix="casebook-search-"))
         self.count = 0
         self._thread: threading.Thread | None = None
@@ -71,11 +122,11 @@ class IndexRun:
     def _bundle(self, shard: int) -> Path:
         return self.work / "bundles" / str(shard)
 
-    def add(self, url_path: str, title: str, article_html: str) -> None:
+    def add(self, url_path: str, title: str, article_html: str, entry: SearchEntry) -> None:
         """url_path: the page's path in the site (cases/a/index.html)."""
         target = self._docs(self.count // self.shard_pages) / url_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search_document(title, article_html), encoding="utf-8")
+        target.write_text(search_document(title, article_html, entry, self.templates), encoding="utf-8")
         self.count += 1
 
     def start(self) -> None:
@@ -93,9 +144,7 @@ class IndexRun:
                 "--output-path",
                 str(self._bundle(shard)),
                 "--quiet",
-                # Material's ¶ permalinks would otherwise end every heading in the index.
-                "--exclude-selectors",
-                ".headerlink",
+                *(arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)),
             ]
             if self._stop.is_set():
                 return
@@ -128,6 +177,7 @@ class IndexRun:
             for n in range(1, self.shards):
                 shutil.move(str(self._bundle(n)), target / f"shard-{n}")
             (target / SHARDS).write_text(json.dumps(extra), encoding="utf-8")
+            write_words(target, [target] + [target / s for s in extra])
             return self.shards
         finally:
             self.close()
@@ -142,6 +192,37 @@ class IndexRun:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+def _fragments(bundles: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every page Pagefind indexed, as it stored it: url, content, metadata, filters."""
+    for fragment in (f for bundle in bundles for f in (bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        if not data.startswith(FRAGMENT_SIGNATURE):
+            raise SearchIndexError(f"无法识别的 Pagefind 索引片段：{fragment.name}")
+        yield fragment, json.loads(data[len(FRAGMENT_SIGNATURE) :])
+
+
+def write_words(bundle: Path, bundles: list[Path]) -> None:
+    """The index's own Chinese words, for the search box to cut a query as the index was cut.
+
+    Pagefind 1.4 takes an unspaced Chinese query as one term and matches only the index word it
+    begins with (社区之歌 finds every page with 社区), while a spaced query (社区 之 歌) must match
+    every word. The browser has no segmenter that cuts as Pagefind's indexer does (Intl.Segmenter
+    cuts 网格员 into 网 格 员, the index into 网格 员), so the index's words are listed, in buckets
+    by their first character, and casebook-search.js cuts a query by longest match against them.
+    Pagefind writes its cut into each page's stored content, words apart by zero-width spaces."""
+    buckets: list[set[str]] = [set() for _ in range(WORD_BUCKETS)]
+    for _, page in _fragments(bundles):
+        for word in _WORD_GAP.split(page.get("content", "")):
+            if len(word) >= 2 and _CJK_WORD.fullmatch(word):
+                buckets[ord(word[0]) % WORD_BUCKETS].add(word)
+    folder = bundle / WORDS
+    folder.mkdir(exist_ok=True)
+    (folder / "index.json").write_text(json.dumps({"buckets": WORD_BUCKETS}), encoding="utf-8")
+    for n, words in enumerate(buckets):
+        payload = json.dumps(sorted(words), ensure_ascii=False, separators=(",", ":"))
+        (folder / f"{n}.json").write_text(payload, encoding="utf-8")
+
+
 def indexed_pages(site_dir: Path) -> set[str]:
     """URLs in the index (every shard), read back from Pagefind's own fragments."""
     root = site_dir / BUNDLE
@@ -151,11 +232,4 @@ def indexed_pages(site_dir: Path) -> set[str]:
             json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError) as exc:
         raise SearchIndexError(f"没有找到完整的 Pagefind 索引（{exc}）") from exc
-    urls: set[str] = set()
-    fragments = (f for bundle in shards for f in (bundle / "fragment").glob("*.pf_fragment"))
-    for fragment in fragments:
-        data = gzip.decompress(fragment.read_bytes())
-        if not data.startswith(FRAGMENT_SIGNATURE):
-            raise SearchIndexError(f"无法识别的 Pagefind 索引片段：{fragment.name}")
-        urls.add(json.loads(data[len(FRAGMENT_SIGNATURE) :])["url"])
-    return urls
+    return {page["url"] for _, page in _fragments(shards)}

@@ -20,6 +20,7 @@ FIGURES = "figures/"
 BASKET = "basket/"  # 我的清单: the list lives on the reader's device and in ?c=id1,id2
 COMPARE = "compare/"  # ?c=id1,id2[,id3]
 CODEBOOK = "codebook/"  # 数据字典: the open data explained
+SEARCH = "search/"  # the search page: every result of a query, narrowed by the browse page's filters
 QR_FILE = "qrcode.png"
 # The Traditional-script copy of every page sits under this folder, at the same path.
 TRADITIONAL = "zh-Hant/"

@@ -137,9 +137,6 @@ class View:
             return date_zh(case.period_start) + ("—" + date_zh(case.period_end) if case.period_end else "起")
         return f"{self.year_label(case)}见报" if self.book.year(case) else ""
 
-    def search_meta(self, case: Case) -> str:
-        return f"place:{self.place_label(case)}, pillar:{self.pillar_labels(case)}".replace("，", " ")
-
     def link_targets(self, case: Case) -> list[tuple[str, str]]:
         """What a trainer may link to on a case page: its sections and each key figure, in page order."""
         out: list[tuple[str, str]] = []
