@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bench.measure import PageSizes
 from bench.profiling import ProfileResult
-from bench.search_probe import SearchProbe
+from bench.search_probe import Quality, SearchProbe
 
 KB, MB = 1_000, 1_000_000  # decimal units, as the targets are written
 SEARCH_FAILED = "no result"  # how a search measurement that timed out is noted
@@ -29,6 +29,7 @@ COLUMNS = (
     "case page max (KB)",
     "site (MB)",
     "before 1st search result (KB)",
+    "search MRR 简 / 繁 (queries)",
 )
 TARGET_COLUMNS = ("target", "limit", "N", "measured", "result")
 
@@ -54,6 +55,8 @@ class SizeResult:
     preview_note: str = ""  # why there is no preview measurement
     warm_seconds: float | None = None  # the same build again, its caches filled by the first
     warm_peak_rss: int = 0
+    quality: tuple[Quality, Quality] | None = None  # the query set in each script
+    quality_note: str = ""  # why there is no quality measurement
 
     @property
     def warm_speedup(self) -> float | None:
@@ -95,7 +98,15 @@ def row(r: SizeResult) -> list[str]:
         f"{r.html.largest / KB:,.1f}",
         f"{r.site_bytes / MB:,.1f}",
         f"{r.search.bytes / KB:,.0f}" if r.search else f"{'FAILED' if r.search_failed else 'skipped'}: {r.search_note}",
+        quality_cell(r),
     ]
+
+
+def quality_cell(r: SizeResult) -> str:
+    if r.quality is None:
+        return r.quality_note or "skipped"
+    hans, hant = r.quality
+    return f"{hans.mrr:.3f} / {hant.mrr:.3f} ({len(hans.ranked)})"
 
 
 # -- targets -----------------------------------------------------------------------------------
@@ -245,6 +256,11 @@ NOTES = """\
   time the seconds until the server returns the changed page are taken; the slowest is shown.
 - *before 1st search result*: response bodies from loading the home page in headless Chromium to
   the first result of a query typed into the header search box (local http.server, no compression).
+- *search MRR*: mean reciprocal rank of a query set built from the project's records (each case's
+  keywords, figure labels and the longest phrase of each quote, and the hand-written queries of
+  `bench/search_probe.py`), at most 120 queries drawn at random, each typed into the search page
+  of each script: 1 / the rank of the first case whose own text holds the query (0 beyond the
+  first 20 of each group). 1.000 means every query put a case that answers it first.
 - KB and MB are 1,000 and 1,000,000 bytes. Timings come from one run on a shared 2-core machine;
   other jobs running at the same time make them noisier than the sizes, which are exact.
 """

@@ -118,6 +118,19 @@ def probe_search(site_dir: Path, query: str, skip: str) -> tuple[search_probe.Se
         return None, f"{report.SEARCH_FAILED} ({type(exc).__name__}: {first_line})"
 
 
+def probe_quality(project: Path, skip: str) -> tuple[tuple[search_probe.Quality, search_probe.Quality] | None, str]:
+    """The ranking measured with the query set; a search that fails is a finding, not a crash."""
+    if skip:
+        return None, skip
+    try:
+        quality = search_probe.measure_quality(project / "site", project)
+    except Exception as exc:  # playwright's TimeoutError and Error share no narrower public base
+        progress(f"  search quality failed: {type(exc).__name__}: {str(exc)[:300]}")
+        return None, f"FAILED ({type(exc).__name__})"
+    progress("  search MRR: " + ", ".join(f"{q.script} {q.mrr:.3f} ({q.first}/{len(q.ranked)} first)" for q in quality))
+    return quality, ""
+
+
 def probe_preview(hook: Path, tmp: Path) -> tuple[float | None, str]:
     """`make serve`'s reload after a save; a preview that fails is a finding, not a crash."""
     try:
@@ -177,6 +190,7 @@ def measure_size(
     search, note = probe_search(hook / "site", query, "the build failed" if build.returncode else skip)
     if search:
         progress(f"  search: {search.bytes:,} bytes in {search.responses} responses, {search.seconds:.1f} s")
+    quality, quality_note = probe_quality(hook, "the build failed" if build.returncode else skip)
     return report.SizeResult(
         generated=n,
         records=validation.records,
@@ -197,6 +211,8 @@ def measure_size(
         preview_note=preview_note,
         warm_seconds=warm.seconds if warm is not None and not warm.returncode else None,
         warm_peak_rss=warm.peak_rss if warm is not None else 0,
+        quality=quality,
+        quality_note=quality_note,
     )
 
 

@@ -317,3 +317,20 @@ def search_quality(site_dir: Path, queries: Sequence[Query], timeout_s: float = 
 
 def search_page_url(site_url: str, query: str, hant: bool = False) -> str:
     return f"{site_url}{'zh-Hant/' if hant else ''}search/?q={quote(query)}"
+
+
+QUALITY_SAMPLE = 120  # queries drawn from a large casebook's set (in each script)
+
+
+def case_records(project: Path) -> list[dict[str, Any]]:
+    """The records of a project's cases/, as the query set reads them."""
+    import yaml
+
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((project / "cases").glob("*.yml"))]
+
+
+def measure_quality(
+    site_dir: Path, project: Path, sample: int = QUALITY_SAMPLE, seed: int = 1
+) -> tuple[Quality, Quality]:
+    """The query set of the project's records (at most `sample` queries) on its built site."""
+    return search_quality(site_dir, query_set(case_records(project), sample=sample, seed=seed))

@@ -42,12 +42,14 @@ PAGES = {
     "compare": "compare/?c=qinghe-ju-tiantian-qiaomen,hongshan-jiexiao-qianshou",
     "about": "about/",
     "contributing": "contributing/",
+    "search": "search/?q=网格",
 }
 
 # Pages whose script draws their content after load: axe waits for it.
 READY = {
     "basket": "() => [...document.querySelectorAll('.cb-basket__item')].every(li => li.dataset.title)",
     "compare": "() => document.querySelectorAll('.cb-compare__figures').length === 2",
+    "search": "() => document.querySelector('.cb-searchpage__status[data-query]') !== null",
 }
 
 RUN_AXE = """async (tags) => {

@@ -4,6 +4,7 @@ judges every target. Timings are never asserted: they depend on the machine."""
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,7 @@ COLUMNS = [
     "case page max (KB)",
     "site (MB)",
     "before 1st search result (KB)",
+    "search MRR 简 / 繁 (queries)",
 ]
 TARGET_COLUMNS = ["target", "limit", "N", "measured", "result"]
 TARGETS = [
@@ -100,13 +102,17 @@ def test_quick_run_reports_every_column(quick: dict[str, str]) -> None:
     row = dict(zip(COLUMNS, rows[0], strict=True))
     assert row["N"] == "20"
     assert int(row["case pages"].replace(",", "")) >= 20
-    for column in COLUMNS[2:-1]:
+    for column in COLUMNS[2:-2]:
         float(row[column].replace(",", "").rstrip("%"))  # a number in every measured column
     search = row["before 1st search result (KB)"]
+    quality = row["search MRR 简 / 繁 (queries)"]
     if browser_missing():
-        assert search.startswith("skipped")
+        assert search.startswith("skipped") and quality.startswith("--no-browser")
     else:
         assert float(search.replace(",", "")) > 0
+        # The query set of 20 generated records and the real ones, in both scripts.
+        hans, hant, queries = re.fullmatch(r"(\d\.\d{3}) / (\d\.\d{3}) \((\d+)\)", quality).groups()
+        assert 0 < float(hans) <= 1 and 0 < float(hant) <= 1 and int(queries) >= 20
 
 
 def test_quick_run_judges_every_target(quick: dict[str, str]) -> None:

@@ -24,6 +24,8 @@ PAGES = [
     "zh-Hant/cases/",
     "basket/?c=qinghe-ju-tiantian-qiaomen,hongshan-jiexiao-qianshou",
     "zh-Hant/compare/?c=qinghe-ju-tiantian-qiaomen,jinyinhu-hongse-wuye-waiyu-ban",
+    "search/?q=网格",
+    "zh-Hant/search/?q=网格",
 ]
 
 
@@ -88,7 +90,8 @@ def test_phone_width_never_scrolls_sideways(browser, served_site: str, path: str
     try:
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
         small = page.evaluate("""() => [...document.querySelectorAll(
-              '.cb-facet__option, .cb-copy, .cb-search__open, .cb-browse__title, .md-select__link, .cb-stat a')]
+              '.cb-facet__option, .cb-copy, .cb-search__open, .cb-browse__title, .md-select__link, .cb-stat a, ' +
+              '.cb-search__result a, .cb-searchpage__input, .cb-searchpage__row .cb-button')]
             .filter(e => e.offsetParent !== null)
             .map(e => e.getBoundingClientRect()).filter(r => r.height < 44).length""")
         assert small == 0, "touch targets must be at least 44 px tall"

@@ -160,9 +160,9 @@
      sections. Each is Pagefind's answer: its results in order, their data loaded on demand. */
   function caseFilters(facets) {
     var filters = { kind: "case" };
-    Object.keys(facets || {}).forEach(function (facet) {
-      if (facets[facet].length) { filters[facet] = { any: facets[facet] }; }
-    });
+    // Every facet is named, chosen or not (an empty `any` narrows nothing): Pagefind counts the
+    // values of the filters a search names, and only those.
+    Object.keys(facets || {}).forEach(function (facet) { filters[facet] = { any: facets[facet] }; });
     return filters;
   }
 
@@ -212,20 +212,20 @@
     return Array.prototype.slice.call(container.querySelectorAll(".cb-search__result a, a.cb-search__all"));
   }
 
-  /* Arrows move from one result to the next (Up from the first returns to `input`, when given);
-     Home and End jump; Enter is the link's own. */
-  function arrowKeys(container, input, onEscape) {
+  /* Arrows move from one result to the next, across groups (Up from the first returns to
+     `input`); Home and End jump; Enter is the link's own. `all` lists the links in order. */
+  function arrowKeys(container, input, onEscape, all) {
     container.addEventListener("keydown", function (e) {
-      var all = links(container);
-      var at = all.indexOf(document.activeElement);
+      var list = all();
+      var at = list.indexOf(document.activeElement);
       if (at < 0) { return; }
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
         var next = at + (e.key === "ArrowDown" ? 1 : -1);
-        if (next < 0) { if (input) { input.focus(); } } else if (next < all.length) { all[next].focus(); }
+        if (next < 0) { input.focus(); } else if (next < list.length) { list[next].focus(); }
       } else if (e.key === "Home" || e.key === "End") {
         e.preventDefault();
-        all[e.key === "Home" ? 0 : all.length - 1].focus();
+        list[e.key === "Home" ? 0 : list.length - 1].focus();
       } else if (e.key === "Escape" && onEscape) {
         e.preventDefault();
         onEscape();
@@ -315,7 +315,7 @@
         if (answered) { links(list)[0].click(); } else if (input.value.trim()) { openFirst = true; clearTimeout(timer); run(); }
       }
     });
-    arrowKeys(list, input, close);
+    arrowKeys(list, input, close, function () { return links(list); });
     input.addEventListener("input", function () {
       openFirst = false;
       clearTimeout(timer);
@@ -370,6 +370,10 @@
     input.placeholder = text.placeholder;
 
     function inputs(facet) { return filters.querySelectorAll('input[name="' + facet + '"]'); }
+
+    function pageLinks() {
+      return Array.prototype.slice.call(document.querySelectorAll(".cb-searchpage__group:not([hidden]) .cb-search__result a"));
+    }
 
     function chosen() {
       var out = {};
@@ -475,7 +479,7 @@
 
     groups.forEach(function (g) {
       g.more.addEventListener("click", function () { showMore(g); });
-      arrowKeys(g.list, null, null);
+      arrowKeys(g.list, input, null, pageLinks);
       // Reaching the end of a list loads more by itself; the button stays for keyboards.
       if ("IntersectionObserver" in window) {
         new IntersectionObserver(function (entries) {
@@ -487,7 +491,7 @@
     input.addEventListener("keydown", function (e) {
       if (e.isComposing || e.keyCode === 229) { return; }
       if (e.key === "ArrowDown") {
-        var first = document.querySelector(".cb-searchpage__group:not([hidden]) .cb-search__result a");
+        var first = pageLinks()[0];
         if (first) { e.preventDefault(); first.focus(); }
       }
     });

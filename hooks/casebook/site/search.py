@@ -47,9 +47,11 @@ TIMEOUT_S = 1800
 # The two groups of results, as the filter `kind` names them.
 CASE = "case"
 SECTION = "section"
-# What Pagefind leaves out of every page besides the templates' data-pagefind-ignore: Material's
-# ¶ permalinks would otherwise end every heading in the index.
-EXCLUDE_SELECTORS = (".headerlink",)
+# What Pagefind leaves out of every page besides the templates' data-pagefind-ignore, so that an
+# excerpt is prose: Material's ¶ permalinks (they would end every heading), a case's list of
+# pillars, policies, themes and dates (labels, shown beside the result anyway) and the sentence
+# that marks editorial text (the same on every case).
+EXCLUDE_SELECTORS = (".headerlink", ".cb-meta", ".cb-editorial")
 WORDS = "words"  # pagefind/words/: the index's Chinese words (write_words)
 WORD_BUCKETS = 32
 _WORD_GAP = re.compile(r"[\u200b\s]+")
