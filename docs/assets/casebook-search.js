@@ -274,6 +274,7 @@
       list.innerHTML = "";
       list.removeAttribute("data-query");
       status.textContent = "";
+      box.classList.remove("cb-search--results");
       setOpen(false);
       if (opener.offsetParent !== null) { opener.focus(); } else { input.focus(); }
     }
@@ -286,6 +287,7 @@
 
     function render(query, found) {
       list.setAttribute("data-query", query);  // which query the list answers (tests wait on it)
+      box.classList.add("cb-search--results");
       if (!found.total) {
         list.innerHTML = '<p class="cb-search__none">' + text.none + "“" + esc(query) + "”</p>";
         return;
@@ -295,6 +297,8 @@
         text.all + found.total + text.allEnd + "</a></p>";
     }
 
+    // The dimmed page beneath open results is the box's own ::after: a click there closes them.
+    box.addEventListener("click", function (e) { if (e.target === box) { close(); } });
     opener.addEventListener("click", function () {
       setOpen(!box.classList.contains("cb-search--open"));
       if (box.classList.contains("cb-search--open")) { input.focus(); }
@@ -325,7 +329,13 @@
     function run() {
       var query = input.value.trim();
       var mine = ++serial;
-      if (!query) { list.innerHTML = ""; list.removeAttribute("data-query"); status.textContent = ""; return; }
+      if (!query) {
+        list.innerHTML = "";
+        list.removeAttribute("data-query");
+        status.textContent = "";
+        box.classList.remove("cb-search--results");
+        return;
+      }
       if (preview) { status.textContent = text.preview; return; }
       status.textContent = text.searching;
       load().then(function () {
