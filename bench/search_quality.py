@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -35,6 +36,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--sample", type=int, default=search_probe.QUALITY_SAMPLE, help="queries drawn when N > 0")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--misses", action="store_true", help="list every query whose case is not first")
+    p.add_argument(
+        "--raw-queries",
+        action="store_true",
+        help="drop the index's word list (pagefind/words/): the box then sends each query as typed, uncut",
+    )
     args = p.parse_args(argv)
     args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     return args
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> list[str]:
         raise SystemExit(f"the search quality needs the browser: {search_probe.browser_missing()}")
     if args.pagefind:
         os.environ["PYTHONPATH"] = os.pathsep.join([str(args.pagefind.resolve()), os.environ.get("PYTHONPATH", "")])
-    header = ("N", "Pagefind", "queries", "MRR zh-Hans", "first zh-Hans", "MRR zh-Hant", "first zh-Hant")
+    header = ("N", "Pagefind", "queries cut", "queries", "MRR zh-Hans", "first zh-Hans", "MRR zh-Hant", "first zh-Hant")
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     records = generate(max(args.sizes), args.seed, read_reference(ROOT)) if max(args.sizes) else []
     for n in args.sizes:
@@ -58,9 +64,11 @@ def run(args: argparse.Namespace) -> list[str]:
             build = measure.run_build(project, Path(tmp) / "build.log")
             build.check(f"build of N = {n}")
             site = project / "site"
+            if args.raw_queries:
+                shutil.rmtree(site / "pagefind" / "words")
             queries = search_probe.query_set(search_probe.case_records(project), sample=args.sample if n else 0)
             hans, hant = search_probe.search_quality(site, queries)
-            row = f"| {n:,} | {pagefind_version(site)} | {len(queries)} |"
+            row = f"| {n:,} | {pagefind_version(site)} | {'no' if args.raw_queries else 'yes'} | {len(queries)} |"
             row += "".join(f" {q.mrr:.3f} | {q.first} |" for q in (hans, hant))
             lines.append(row)
             print(row, file=sys.stderr, flush=True)

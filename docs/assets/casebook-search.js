@@ -259,6 +259,14 @@
     var serial = 0;
     var openFirst = false;  // Enter came before the results: open the first once they are in
 
+    /* Open results lie over the page, which is dimmed and inert beneath them (no link half
+       hidden under the list can be reached by Tab or pointer) until they close. */
+    function covering(on) {
+      box.classList.toggle("cb-search--results", on);
+      var page = document.querySelector(".md-container");
+      if (page) { page.inert = on; }
+    }
+
     function setOpen(open) {
       box.classList.toggle("cb-search--open", open);
       opener.setAttribute("aria-expanded", open ? "true" : "false");
@@ -274,7 +282,7 @@
       list.innerHTML = "";
       list.removeAttribute("data-query");
       status.textContent = "";
-      box.classList.remove("cb-search--results");
+      covering(false);
       setOpen(false);
       if (opener.offsetParent !== null) { opener.focus(); } else { input.focus(); }
     }
@@ -287,7 +295,7 @@
 
     function render(query, found) {
       list.setAttribute("data-query", query);  // which query the list answers (tests wait on it)
-      box.classList.add("cb-search--results");
+      covering(true);
       if (!found.total) {
         list.innerHTML = '<p class="cb-search__none">' + text.none + "“" + esc(query) + "”</p>";
         return;
@@ -333,7 +341,7 @@
         list.innerHTML = "";
         list.removeAttribute("data-query");
         status.textContent = "";
-        box.classList.remove("cb-search--results");
+        covering(false);
         return;
       }
       if (preview) { status.textContent = text.preview; return; }
