@@ -210,15 +210,18 @@ def test_listing_pages_are_indexed_by_their_own_words(site: Path) -> None:
 
 def test_cases_carry_the_browse_facets_and_chinese_metadata(site: Path) -> None:
     case = indexed(site)["/cases/jinyinhu-hongse-wuye-waiyu-ban/"]
+    record = next(r for r in records() if r["id"] == "jinyinhu-hongse-wuye-waiyu-ban")
     filters = {key: sorted(values) for key, values in case["filters"].items()}
     assert filters == {
         "kind": ["case"],
         "pillar": ["xinxihua"],
         "district": ["dongxihu"],
         "theme": ["ruhu-zoufang", "weilao-fuwu"],
-        "policy": ["hongse-wuye"],
+        # As the browse page files it: the record's policy and the programme it belongs to.
+        "policy": sorted({*record["policies"], "hongse-yinqing"}),
         "year": ["2017"],
     }
+    assert "hongse-wuye" in filters["policy"]
     assert case["meta"] == {
         "title": "碧海红色物业老年人外语班",
         "place": "东西湖区金银湖街碧海社区",
