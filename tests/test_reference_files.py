@@ -63,7 +63,7 @@ def test_each_collection_has_its_cases_and_their_sources_once(site: Path) -> Non
         ids = [i["id"] for i in items]
         assert len(ids) == len(set(ids))
         page = (site / "collections" / collection_id / "index.html").read_text(encoding="utf-8")
-        listed = re.findall(r'<h3 id="case-\d+">\d+\. <a href="../../cases/([^/]+)/"', page)
+        listed = re.findall(r'<h3 id="case-\d+"[^>]*>\d+\. <a href="../../cases/([^/]+)/"', page)
         assert listed and [i for i in ids if i in listed] == listed
         assert "dangyuan-shenghuo-2018-08" in ids
         assert len(citeproc(items)) == len(items)
