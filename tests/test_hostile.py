@@ -730,6 +730,9 @@ EXAMPLES = {
     "issue": "第8期·上",
     "issue_number": "8",
     "span": "连续3年",
+    "use": "适用于党建引领专题课。",
+    "activity": "阅读案例正文",
+    "text": "来源所说的后续进展。",
 }
 
 
