@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import os
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
+
+from casebook.records.keyed_files import KeyedFiles
 
 from .pages import CorePage
 from .variants import ConvertedPage, PageChars
@@ -62,7 +63,7 @@ def theme_digest(config: MkDocsConfig, nav: Navigation, core: bytes) -> bytes:
 
 class OutputCache:
     def __init__(self, folder: Path, theme: bytes) -> None:
-        self.folder = folder
+        self.files = KeyedFiles(folder)
         self.theme = theme
         self.hits = 0
 
@@ -77,9 +78,12 @@ class OutputCache:
         return h.digest()
 
     def get(self, key: bytes) -> ConvertedPage | None:
+        data = self.files.read(key)
+        if data is None:
+            return None
         try:
-            hans, hant, chars, ambiguous, pairs = marshal.loads(self._file(key).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            hans, hant, chars, ambiguous, pairs = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
             return None
         self.hits += 1
         return ConvertedPage(hans, hant, PageChars(frozenset(chars), frozenset(ambiguous), pairs))
@@ -92,14 +96,4 @@ class OutputCache:
             "".join(sorted(page.chars.ambiguous)),
             page.chars.pairs,
         )
-        target = self._file(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(entry))
-            os.replace(temporary, target)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
-
-    def _file(self, key: bytes) -> Path:
-        return self.folder / key[:1].hex() / key.hex()
+        self.files.write(key, marshal.dumps(entry))

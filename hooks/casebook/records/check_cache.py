@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .keyed_files import KeyedFiles
 from .yamlfile import read_regular
 
 # An entry: the record's text and data (None, None when it could not be read) and its problems
@@ -58,7 +59,7 @@ class CheckCache:
     """Answers of the per-record check, on disk and, for a preview server, in memory too."""
 
     def __init__(self, folder: Path | None, memory: PreviewChecks | None = None) -> None:
-        self.folder = folder
+        self.files = KeyedFiles(folder) if folder is not None else None
         self.memory = memory
         self._base: bytes | None = None
         self.hits = 0
@@ -103,12 +104,7 @@ class CheckCache:
         if self.memory is not None and key in self.memory.entries:
             self.hits += 1
             return self.memory.entries[key]
-        data = None
-        if self.folder is not None:
-            try:
-                data = (self.folder / key[:1].hex() / key.hex()).read_bytes()
-            except OSError:
-                data = None
+        data = self.files.read(key) if self.files is not None else None
         if data is None:
             self.misses += 1
             return None
@@ -125,16 +121,8 @@ class CheckCache:
     def put(self, key: bytes, entry: Entry) -> None:
         if self.memory is not None:
             self.memory.entries[key] = entry
-        if self.folder is None:
-            return
-        target = self.folder / key[:1].hex() / key.hex()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(entry))
-            os.replace(temporary, target)  # readers see the whole entry or none
-        except OSError:
-            pass  # a cache that cannot be written only makes the next load slower
+        if self.files is not None:
+            self.files.write(key, marshal.dumps(entry))
 
 
 @dataclass

@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import marshal
-import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from ..model import Case, Casebook
 from ..records.images import Rendition
+from ..records.keyed_files import KeyedFiles
 from .page import RenderedPage
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -121,18 +121,19 @@ class PageCache:
     repository, where a pull request could plant a page), and in memory for a preview server."""
 
     def __init__(self, folder: Path | None, memory: dict[bytes, RenderedPage] | None = None) -> None:
-        self.folder = folder
+        self.files = KeyedFiles(folder) if folder is not None else None
         self.memory = memory
         self.hits = 0
         self.misses = 0
 
     def get(self, key: bytes) -> RenderedPage | None:
         page = self.memory.get(key) if self.memory is not None else None
-        if page is None and self.folder is not None:
+        data = self.files.read(key) if page is None and self.files is not None else None
+        if data is not None:
             try:
-                path, title, html, description, layout, toc = marshal.loads(self._file(key).read_bytes())
+                path, title, html, description, layout, toc = marshal.loads(data)
                 page = RenderedPage(path, title, html, description, frozenset(layout), toc)
-            except (OSError, EOFError, ValueError, TypeError):
+            except (EOFError, ValueError, TypeError):
                 page = None
         if page is None:
             self.misses += 1
@@ -143,18 +144,6 @@ class PageCache:
     def put(self, key: bytes, page: RenderedPage) -> None:
         if self.memory is not None:
             self.memory[key] = page
-        if self.folder is None:
-            return
-        target = self._file(key)
-        entry = (page.path, page.title, page.html, page.description, sorted(page.layout), page.toc)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(entry))
-            os.replace(temporary, target)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
-
-    def _file(self, key: bytes) -> Path:
-        assert self.folder is not None
-        return self.folder / key[:1].hex() / key.hex()
+        if self.files is not None:
+            entry = (page.path, page.title, page.html, page.description, sorted(page.layout), page.toc)
+            self.files.write(key, marshal.dumps(entry))
