@@ -73,3 +73,12 @@ def test_after_an_edit_the_warm_build_is_what_a_cold_build_of_the_edit_makes(pro
     _build(edited, tmp_path / "cold", tmp_path / "fresh-home")
     assert "个案例页面取自缓存" in warm  # most pages did not change
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
+
+
+def test_compiled_templates_are_kept_outside_the_repository(project: Path, tmp_path: Path) -> None:
+    """Jinja's compiled templates are code: a pull request can commit the repository's .cache,
+    so they must live in the user's cache only."""
+    home = tmp_path / "home"
+    _build(project, tmp_path / "site", home)
+    assert not (project / ".cache" / "jinja").exists()
+    assert any((home / ".cache" / "casebook" / "jinja").rglob("*.cache"))

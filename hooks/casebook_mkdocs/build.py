@@ -116,7 +116,9 @@ class CasebookBuild:
     def files(self, files_: Files) -> Files:
         config, cache = self.config, self.project.root / ".cache"
         sizes = photos(self.book, self.project.cases_dir, cache / "images")
-        templates = Templates(_PREVIEW.fields if self.preview else None, cache / "jinja" / "core")
+        # Compiled templates are code: kept in the user's cache, never in the repository's
+        # .cache, where a pull request could commit a compiled template that runs anything.
+        templates = Templates(_PREVIEW.fields if self.preview else None, user_cache_dir() / "jinja" / "core")
         # Word and slide files first: the pages that link to them name their sizes. A preview
         # leaves them out, as it does the open data: seconds per save at a thousand cases.
         made = handouts.Handouts()
@@ -193,7 +195,7 @@ class CasebookBuild:
         # Every value the theme prints is escaped unless it is Markup (the pages' HTML): a title
         # or a description from a record can never become markup on any page.
         env.autoescape = True  # type: ignore[attr-defined]
-        env.bytecode_cache = bytecode_cache(self.project.root / ".cache" / "jinja" / "theme")  # type: ignore[attr-defined]
+        env.bytecode_cache = bytecode_cache(user_cache_dir() / "jinja" / "theme")  # type: ignore[attr-defined]
         if self.qr is not None:
             self.qr.wait()  # MkDocs copies the files next
         if self.preview:
