@@ -5,6 +5,7 @@ every one, and a rebuild makes again only what changed."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import subprocess
@@ -14,13 +15,15 @@ from pathlib import Path
 import docx
 import pptx
 import pytest
+from lxml import etree
 from pptx.util import Emu
 
 from casebook.citation import case_citation
 from casebook.model import Case, Casebook
 from casebook.records.loader import Project, load
-from casebook.site import handouts
-from casebook.site.view import SECTIONS
+from casebook.site import handouts, qr
+from casebook.site.handouts import content, word
+from casebook.site.view import SECTIONS, View
 
 from .conftest import ROOT, require_tool
 
@@ -261,3 +264,36 @@ def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(book: Caseboo
     # Nor is one under a digest record that is gone (a fresh machine with a committed cache).
     os.remove(digests)
     assert handouts.make(book, cache, digests).made == n
+
+
+# Text that would be markup if it were pasted into the document's XML rather than escaped.
+HOSTILE = ("</w:t></w:r><w:r><w:t>注入", "A & B <b>粗</b>", "引号\"'’", "{{ h.title }}", "]]>", "&amp;")
+
+
+def test_a_records_text_stays_text_in_the_word_file(book: Casebook) -> None:
+    """Every value reaches document.xml through an autoescaped template: whatever a record says
+    is read back, by python-docx, as the same characters, and the part is well-formed XML."""
+    view = View(book)
+    case = book.cases["hongshan-jiexiao-qianshou"]
+    hostile = dataclasses.replace(
+        case, title=HOSTILE[0], summary=" ".join(HOSTILE), results="\n\n".join(HOSTILE), teaching=case.teaching
+    )
+    handout = content.for_case(book, view, hostile)
+    codes = {handout.url: qr.draw(handout.url)}
+    for teacher in (False, True):
+        data = word.render(handout, codes, teacher)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for name in z.namelist():
+                if name.endswith((".xml", ".rels")):
+                    etree.fromstring(z.read(name))  # well-formed, or raises
+        document = docx.Document(io.BytesIO(data))
+        texts = [p.text for p in document.paragraphs]
+        assert HOSTILE[0] in texts  # the title, as written
+        assert " ".join(HOSTILE) in texts
+        assert all(h in texts for h in HOSTILE)  # the paragraphs of 成效
+        assert document.core_properties.title.startswith(HOSTILE[0])
+        # One picture per QR code, each with a relationship that resolves to a PNG.
+        blips = document.element.body.findall(".//{*}blip")
+        assert len(blips) == 1
+        rid = blips[0].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+        assert document.part.related_parts[rid].blob.startswith(b"\x89PNG")
