@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 import re
 import subprocess
 import zipfile
@@ -226,21 +225,31 @@ def test_libreoffice_converts_every_file_and_a_learner_handout_fits_three_pages(
             assert 1 <= pages_ <= 3, (source.name, pages_)
 
 
-def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(book: Casebook, tmp_path: Path) -> None:
-    cache, digests = tmp_path / "handouts", tmp_path / "digests.json"
+def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(
+    book: Casebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "handouts"
     n = 3 * (len(book.cases) + len(book.collections))
-    first = handouts.make(book, cache, digests)
+    first = handouts.make(book, cache)
     assert (first.made, first.reused) == (n, 0)
-    again = handouts.make(book, cache, digests)
+
+    # Nothing changed: every page is answered by its key, without building any handout's content.
+    with monkeypatch.context() as m:
+        for name in ("for_case", "for_collection"):
+            m.setattr(content, name, lambda *a, **k: pytest.fail("content built for an unchanged page"))
+        again = handouts.make(book, cache)
     assert (again.made, again.reused) == (0, n)
     assert [d.file for d in again.all()] == [d.file for d in first.all()]
 
     # A change to a case's text: its three files and those of the collection that holds it.
     case = book.cases["hongshan-jiexiao-qianshou"]
+    edited = dataclasses.replace(case, results="协调解决问题。")
     changed = dataclasses.replace(
-        book, cases={**book.cases, case.id: dataclasses.replace(case, results="协调解决问题。")}
+        book,
+        cases={**book.cases, case.id: edited},
+        record_digests={**book.record_digests, case.id: b"edited"},
     )
-    third = handouts.make(changed, cache, digests)
+    third = handouts.make(changed, cache)
     assert third.made == 6 and third.reused == n - 6
     paths = {d.path for d in third.all()} & {d.path for d in first.all()}
     remade = {d.path for d in third.all() if d.file not in {f.file for f in first.all()}}
@@ -251,19 +260,38 @@ def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(book: Caseboo
 
     # A change to the teacher's guide alone: only the teacher's versions are made again.
     teaching = dataclasses.replace(case.teaching, analysis=("换一种分析思路。",))
-    guide_only = dataclasses.replace(book, cases={**book.cases, case.id: dataclasses.replace(case, teaching=teaching)})
-    fourth = handouts.make(guide_only, cache, digests)
+    guide_only = dataclasses.replace(
+        book,
+        cases={**book.cases, case.id: dataclasses.replace(case, teaching=teaching)},
+        record_digests={**book.record_digests, case.id: b"guide edited"},
+    )
+    fourth = handouts.make(guide_only, cache)
     assert fourth.made == 2
     assert fourth.made + fourth.reused == n
 
-    # A file in the cache that this machine did not write (committed, edited) is never served.
+    # Reference data a handout shows (a policy's name) is part of the key of every page under it.
+    # 金银湖 is the one real case under a policy (红色物业), and the collection holds it.
+    shown = book.cases["jinyinhu-hongse-wuye-waiyu-ban"]
+    policy = shown.policies[0]
+    renamed = dataclasses.replace(
+        book, policies={**book.policies, policy: dataclasses.replace(book.policies[policy], name="改名的政策")}
+    )
+    fifth = handouts.make(renamed, cache)
+    assert fifth.made == 6
+    assert "改名的政策" in docx_text(fifth.by_page[f"cases/{shown.id}/"][0].file)
+
+    # A made file gone from the cache (cleaned by hand) is made again, not linked missing.
     victim = first.all()[0].file
-    victim.write_bytes(b"PK forged")
-    fifth = handouts.make(book, cache, digests)
-    assert fifth.made == 1 and victim.read_bytes() != b"PK forged" and zipfile.is_zipfile(victim)
-    # Nor is one under a digest record that is gone (a fresh machine with a committed cache).
-    os.remove(digests)
-    assert handouts.make(book, cache, digests).made == n
+    victim.unlink()
+    sixth = handouts.make(book, cache)
+    assert sixth.made == 1 and victim.is_file() and zipfile.is_zipfile(victim)
+
+
+def test_the_build_keeps_handouts_outside_the_repository() -> None:
+    """A pull request can commit files under the repository's .cache; the Word and slide files
+    are kept in the user's cache, which no pull request reaches."""
+    build = (ROOT / "hooks" / "casebook_mkdocs" / "build.py").read_text(encoding="utf-8")
+    assert 'handouts.make(self.book, user_cache_dir() / "handouts")' in build
 
 
 # Text that would be markup if it were pasted into the document's XML rather than escaped.

@@ -124,7 +124,7 @@ class CasebookBuild:
         made = handouts.Handouts()
         if not self.preview:
             start = time.perf_counter()
-            made = handouts.make(self.book, cache / "handouts")
+            made = handouts.make(self.book, user_cache_dir() / "handouts")
             log.info(
                 "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
                 made.made,

@@ -20,7 +20,9 @@ class KeyedFiles:
         except OSError:
             return None
 
-    def write(self, key: bytes, data: bytes) -> None:
+    def write(self, key: bytes, data: bytes) -> bool:
+        """Whether the entry was written; a cache that cannot be written only makes the next
+        build slower, so callers that can do without it ignore the answer."""
         target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -28,4 +30,5 @@ class KeyedFiles:
             temporary.write_bytes(data)
             os.replace(temporary, target)  # readers see the whole entry or none
         except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+            return False
+        return True

@@ -49,9 +49,10 @@ def fingerprint(*values: Any) -> bytes:
 
 
 def code_fingerprint() -> bytes:
-    """The core's code and templates: a change to either renders every page again."""
+    """The core's code and templates (pages' HTML, Word and slide parts' XML): a change to any
+    renders every page again."""
     h = hashlib.blake2b(digest_size=20)
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".html") and p.is_file()):
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".html", ".xml") and p.is_file()):
         h.update(path.relative_to(_PACKAGE).as_posix().encode())
         h.update(path.read_bytes())
     return h.digest()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ...model import Casebook
 from .. import qr, urls
+from ..page_keys import PageKeys, fingerprint
 from ..view import View
 from . import content, slides, word
 from .cache import FileCache, key
@@ -58,19 +60,34 @@ def _renderer(name: str, teacher: bool) -> tuple[str, Callable[[content.Handout,
     return word.VERSION, lambda h, codes: word.render(h, codes, teacher)
 
 
-def _jobs(book: Casebook) -> list[tuple[str, content.Handout]]:
-    """(page, handout) for every case and collection."""
+@dataclass(frozen=True)
+class _Job:
+    page: str  # web folder: "cases/<id>/"
+    key: bytes  # what the page's files are made from, cheaply (page_keys), without their content
+    handout: Callable[[], content.Handout]  # their content, built only when the key is new
+
+
+def _jobs(book: Casebook) -> list[_Job]:
+    """Every case and collection, with its key."""
     view = View(book)
-    out = [(urls.case(c.id), content.for_case(book, view, c)) for c in book.cases_by_title]
+    keys = PageKeys(book, {})
+    # The writers' versions and how QR codes are drawn are part of the key (the code digest
+    # covers the modules that build content; these say how the files are written).
+    writers = fingerprint(word.VERSION, slides.VERSION, qr.DRAWING)
+    case_keys = {c.id: fingerprint(writers, keys.case(c)) for c in book.cases_by_title}
+    out = [
+        _Job(urls.case(c.id), case_keys[c.id], partial(content.for_case, book, view, c)) for c in book.cases_by_title
+    ]
     for c in book.collections.values():
         page = urls.collection(c.id)
-        out.append((page, content.for_collection(book, view, c, book.site.page_url(page))))
+        key = fingerprint(writers, c, [case_keys[i.case] for i in c.items], book.site)
+        out.append(_Job(page, key, partial(content.for_collection, book, view, c, book.site.page_url(page))))
     return out
 
 
-def make(book: Casebook, cache_dir: Path, digests: Path | None = None) -> Handouts:
+def make(book: Casebook, cache_dir: Path) -> Handouts:
     """Every page's downloads: from the cache when their inputs are unchanged, made otherwise."""
-    cache = FileCache(cache_dir, digests)
+    cache = FileCache(cache_dir)
     codes: dict[str, bytes] = {}
 
     def qr_pngs(handout: content.Handout) -> dict[str, bytes]:
@@ -80,23 +97,28 @@ def make(book: Casebook, cache_dir: Path, digests: Path | None = None) -> Handou
         return codes
 
     result = Handouts()
-    try:
-        for page, full in _jobs(book):
+    for job in _jobs(book):
+        kept = cache.page(job.key)
+        if kept is not None:
+            result.reused += len(kept)
+        else:
+            full = job.handout()
             learner = full.learner()
-            downloads = []
-            for name, label, fmt, teacher in KINDS:
+            kept = []
+            for name, _label, _fmt, teacher in KINDS:
                 version, render = _renderer(name, teacher)
                 shown = full if teacher else learner
-                ext = name.rsplit(".", 1)[1]
-                cached = f"{key(f'{version} teacher={teacher} qr={qr.DRAWING}', shown.digest_text())}.{ext}"
+                cached = key(f"{version} teacher={teacher} qr={qr.DRAWING}", shown.digest_text())
                 file = cache.get(cached)
                 if file is None:
                     file = cache.put(cached, render(shown, qr_pngs(shown)))
                     result.made += 1
                 else:
                     result.reused += 1
-                downloads.append(Download(page + name, label, fmt, file.stat().st_size, file))
-            result.by_page[page] = downloads
-    finally:
-        cache.save()
+                kept.append((cached, file, file.stat().st_size))
+            cache.remember(job.key, [name for name, _, _ in kept])
+        result.by_page[job.page] = [
+            Download(job.page + name, label, fmt, size, file)
+            for (name, label, fmt, _teacher), (_, file, size) in zip(KINDS, kept, strict=True)
+        ]
     return result
