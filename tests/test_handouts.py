@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import posixpath
 import re
 import subprocess
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx
 import pptx
 import pytest
-from lxml import etree
 from pptx.util import Emu
 
 from casebook.citation import case_citation
 from casebook.model import Case, Casebook
 from casebook.records.loader import Project, load
 from casebook.site import handouts, qr
-from casebook.site.handouts import content, word
+from casebook.site.handouts import content, package, slides, word
 from casebook.site.view import SECTIONS, View
 
 from .conftest import ROOT, require_tool
@@ -221,6 +222,8 @@ def test_libreoffice_converts_every_file_and_a_learner_handout_fits_three_pages(
         pages_ = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
         if source.suffix == ".docx":
             assert "(A4)" in info, source.name
+        if source.suffix == ".pptx":  # no slide dropped: a slide LibreOffice cannot read is left out
+            assert pages_ == len(pptx.Presentation(str(source)).slides), source.name
         if source.name.startswith("cases_") and source.name.endswith("_handout.docx"):
             assert 1 <= pages_ <= 3, (source.name, pages_)
 
@@ -310,10 +313,7 @@ def test_a_records_text_stays_text_in_the_word_file(book: Casebook) -> None:
     codes = {handout.url: qr.draw(handout.url)}
     for teacher in (False, True):
         data = word.render(handout, codes, teacher)
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for name in z.namelist():
-                if name.endswith((".xml", ".rels")):
-                    etree.fromstring(z.read(name))  # well-formed, or raises
+        assert package_problems(data) == []  # every part well-formed, typed and reached
         document = docx.Document(io.BytesIO(data))
         texts = [p.text for p in document.paragraphs]
         assert HOSTILE[0] in texts  # the title, as written
@@ -325,3 +325,185 @@ def test_a_records_text_stays_text_in_the_word_file(book: Casebook) -> None:
         assert len(blips) == 1
         rid = blips[0].get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
         assert document.part.related_parts[rid].blob.startswith(b"\x89PNG")
+
+
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+
+
+def real_decks(book: Casebook) -> dict[str, bytes]:
+    """The outline of every real case and collection, made as a build makes it."""
+    codes: dict[str, bytes] = {}
+    out = {}
+    for job in handouts._jobs(book):
+        handout = job.handout()
+        for url in (handout.url, *(c.url for c in handout.cases)):
+            codes.setdefault(url, qr.draw(url))
+        out[job.page] = slides.render(handout, codes)
+    return out
+
+
+def package_problems(data: bytes) -> list[str]:
+    """What would make PowerPoint offer to repair the file: a part without a content type, a
+    content type or a relationship naming no part, a part nothing points to, XML that does not
+    parse, a slide list that does not match the slides."""
+    problems = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        parts = {n: z.read(n) for n in names}
+    if names[0] != "[Content_Types].xml":
+        problems.append(f"first part is {names[0]}")
+    if len(set(names)) != len(names):
+        problems.append("a part twice")
+    xml = {}
+    for name, part in parts.items():
+        if name.endswith((".xml", ".rels")):
+            try:
+                xml[name] = ElementTree.fromstring(part)
+            except ElementTree.ParseError as e:
+                problems.append(f"{name}: {e}")
+    types = xml["[Content_Types].xml"]
+    defaults = {e.get("Extension") for e in types.findall("ct:Default", NS)}
+    overrides = {e.get("PartName", "").lstrip("/") for e in types.findall("ct:Override", NS)}
+    problems += [f"override of a missing part {o}" for o in overrides - set(names)]
+    for name in names[1:]:
+        if name not in overrides and name.rsplit(".", 1)[-1] not in defaults:
+            problems.append(f"{name} has no content type")
+    reached = set()
+    for name in [n for n in names if n.endswith(".rels")]:
+        folder = posixpath.dirname(posixpath.dirname(name))  # ppt/slides/_rels/x.rels -> ppt/slides
+        source = posixpath.join(folder, posixpath.basename(name)[: -len(".rels")])
+        if source != "" and source not in parts:
+            problems.append(f"{name} belongs to no part")
+        for rel in xml[name].findall("rel:Relationship", NS):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+            reached.add(target)
+            if target not in parts:
+                problems.append(f"{name} {rel.get('Id')} -> missing {target}")
+    orphans = set(names) - reached - {"[Content_Types].xml"} - {n for n in names if n.endswith(".rels")}
+    problems += [f"{o}: nothing points to it" for o in sorted(orphans)]
+    if "ppt/presentation.xml" in xml:
+        problems += _slide_list_problems(xml, names)
+    if "word/document.xml" in xml:
+        ids = [e.get("id") for e in xml["word/document.xml"].iter(f"{{{WP}}}docPr")]
+        if len(set(ids)) != len(ids):
+            problems.append(f"pictures share an id: {ids}")
+    return problems
+
+
+def _slide_list_problems(xml: dict[str, ElementTree.Element], names: list[str]) -> list[str]:
+    problems = []
+    listed = xml["ppt/presentation.xml"].findall("p:sldIdLst/p:sldId", NS)
+    rels = {
+        r.get("Id"): r.get("Target") for r in xml["ppt/_rels/presentation.xml.rels"].findall("rel:Relationship", NS)
+    }
+    in_list = [posixpath.join("ppt", rels.get(s.get(f"{{{NS['r']}}}id"), "?")) for s in listed]
+    on_disk = sorted((n for n in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)), key=lambda n: int(n[16:-4]))
+    if in_list != on_disk:
+        problems.append(f"slide list {in_list} but slides {on_disk}")
+    if len({s.get("id") for s in listed}) != len(listed):
+        problems.append("two slides with one id")
+    return problems
+
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def test_every_word_file_is_a_sound_package(book: Casebook) -> None:
+    """Both versions of every real case's and collection's handout: every part typed and reached,
+    every relationship resolved, [Content_Types].xml first (how file-type sniffers tell a .docx
+    from a zip), one id per picture."""
+    codes: dict[str, bytes] = {}
+    for job in handouts._jobs(book):
+        handout = job.handout()
+        for url in (handout.url, *(c.url for c in handout.cases)):
+            codes.setdefault(url, qr.draw(url))
+        for teacher in (False, True):
+            data = word.render(handout if teacher else handout.learner(), codes, teacher)
+            assert package_problems(data) == [], (job.page, teacher)
+            assert data == word.render(handout if teacher else handout.learner(), codes, teacher)
+
+
+def test_every_outline_is_a_sound_package_in_chinese_fonts(book: Casebook) -> None:
+    decks = real_decks(book)
+    assert decks == real_decks(book), "the same content made twice gives other bytes"
+    for page, data in decks.items():
+        assert package_problems(data) == [], page
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            assert z.testzip() is None
+        deck = pptx.Presentation(io.BytesIO(data))
+        assert deck.core_properties.language == "zh-CN" and deck.core_properties.revision == 1
+        assert deck.core_properties.modified.year == 2000
+        layouts = [s.slide_layout.name for s in deck.slides]
+        assert layouts[0] == "Title Slide" and layouts[-1] == "Title Only"
+        assert set(layouts) == {"Title Slide", "Title and Content", "Title Only"}, page
+        for number, slide in enumerate(deck.slides, 1):
+            texts = [shape.text_frame for shape in slide.shapes if shape.has_text_frame]
+            runs = [r for frame in texts for p in frame.paragraphs for r in p.runs]
+            assert runs, (page, number)
+            for run in runs:
+                rpr = run._r.rPr
+                assert rpr is not None and (rpr.get("lang"), rpr.get("altLang")) == ("zh-CN", "en-US")
+                assert rpr.find("a:ea", NS).get("typeface") == "黑体", (page, number, run.text)
+            for shape in slide.shapes:
+                assert shape.left >= 0 and shape.left + shape.width <= deck.slide_width, (page, number, shape.name)
+                title = shape.is_placeholder and shape.placeholder_format.idx == 0
+                # bullets and the QR box: a size by length (16 to 22), 28 for a question, wrapped
+                if shape.has_text_frame and not title and slide.slide_layout.name != "Title Slide":
+                    sizes = {p.font.size.pt for p in shape.text_frame.paragraphs}
+                    assert sizes <= {16, 18, 20, 22, 28} and shape.text_frame.word_wrap, (page, number)
+            pictures = [s for s in slide.shapes if s.shape_type == 13]
+            if pictures:  # the QR code, and its text box to its right
+                (picture,) = pictures
+                box = next(s for s in slide.shapes if not s.is_placeholder and s.has_text_frame)
+                assert picture.width == picture.height and picture.image.content_type == "image/png"
+                assert box.left >= picture.left + picture.width
+
+
+def test_a_broken_package_is_seen(book: Casebook) -> None:
+    """The check above finds what it looks for."""
+    good = next(iter(real_decks(book).values()))
+    assert package_problems(good) == []
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    layout = "ppt/slideLayouts/slideLayout6.xml"
+    without_layout = package.write((n, d) for n, d in parts.items() if n != layout)
+    assert (
+        f"ppt/slides/_rels/slide{len(pptx.Presentation(io.BytesIO(good)).slides)}.xml.rels rId1 -> missing {layout}"
+        in (package_problems(without_layout))
+    )
+    unlisted = package.write({**parts, "ppt/slides/slide99.xml": parts["ppt/slides/slide1.xml"]}.items())
+    assert "ppt/slides/slide99.xml: nothing points to it" in package_problems(unlisted)
+    assert any(p.startswith("slide list") for p in package_problems(unlisted))
+
+
+def test_sections_are_cut_at_a_sentence_and_point_to_the_handout() -> None:
+    long = ("这是一句二十个字左右的句子，说明做法的内容。" * 30,)
+    bullets = slides._sentences(long)
+    assert bullets[-1] == "……（全文见讲义）"
+    assert sum(map(len, bullets[:-1])) <= slides.MAX_CHARS and all(b.endswith("。") for b in bullets[:-1])
+    assert slides._sentences(("短。", "也短！")) == ["短。", "也短！"]
+
+
+def test_the_zip_writer_lays_out_what_zipfile_does() -> None:
+    """package.write writes zip records itself (to copy a base part deflated once): byte for byte
+    what the standard library writes for the same entries, so any reader reads it as it would."""
+    parts = [("[Content_Types].xml", b"<Types/>"), ("中文/名.xml", "汉字".encode() * 500), ("empty", b"")]
+    parts.append(("noise.bin", bytes(range(256)) * 40))
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as z:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            z.writestr(info, data)
+    assert package.write(parts) == expected.getvalue()
+    assert package.write((n, package.Deflated.of(d)) for n, d in parts) == expected.getvalue()
+    assert package.reproducible(expected.getvalue()) == expected.getvalue()

@@ -5,7 +5,6 @@ is HTML (only `markdown`, which converts an editor's field from escaped text).""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,27 +60,3 @@ def bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
 def _url(context: Context, target: str) -> str:
     """A link from the page being rendered (`here`) to a page or file of the site."""
     return urls.relative(context["here"], target)
-
-
-EMU_PER_CM = 360_000  # Office's English Metric Units
-EMU_PER_TWIP = 635  # a twip is a twentieth of a point
-
-
-@cache
-def xml_templates() -> Environment:
-    """The environment of the parts of Word and slide files (XML). Autoescaping is on here
-    too: markupsafe's escapes (&amp; &lt; &gt; &#34; &#39;) are XML's, so a record's text can
-    never become markup in a document. Made once per process; it holds no build's state."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        auto_reload=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        emu=lambda cm: round(cm * EMU_PER_CM),
-        twips=lambda cm: round(cm * EMU_PER_CM / EMU_PER_TWIP),
-    )
-    return env

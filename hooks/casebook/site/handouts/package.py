@@ -1,64 +1,118 @@
-"""Zip packages (Word and PowerPoint files) that depend on their content alone, made fast.
+"""The same handout gives the same file: Word and PowerPoint files are zip packages, and a zip
+entry records when it was written. Written with one fixed date (the zip format's first, 1980),
+in a fixed order and compression, a file depends on its content alone: a warm build and a cold
+one publish the same bytes, and a mirror or a diff sees no change where there is none.
 
-A zip entry records when it was written. Written with one fixed date (the zip format's first,
-1980), in the same order and compression, a file depends on its content alone: a warm build and
-a cold one publish the same bytes, and a mirror or a diff sees no change where there is none.
+A package made from a base (the template's theme, master, layouts, styles: the same in every
+file) deflates those parts once per process (`Deflated`), not once per file: compressing them
+was a third of the cost of a slide outline. `write` lays the zip out byte for byte as the
+standard library's zipfile does for the same entries (tests/test_handouts.py holds it to that).
 
-Most of a handout's package is the same in every file (styles, theme, fonts, footer: about
-0.8 MB of XML before compression). `Prepared` compresses those parts once per process and adds
-each file's own parts (its document, relationships, properties, pictures) to a copy of that
-zip, so a handout costs the compression of what is its own, not of the styles again."""
+Also the Jinja environment of the packages' XML parts (templates/handouts/)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import struct
 import zipfile
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..templates import TEMPLATE_DIR
+
+XML_TEMPLATE_DIR = TEMPLATE_DIR / "handouts"
+
+# zipfile's records (APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16) and the values it writes for a deflated
+# entry made on a POSIX system: version 2.0, dated 1980-01-01 00:00, mode 0600.
+_LOCAL, _CENTRAL, _END = "<4s2B4HL2L2H", "<4s4B4HL2L5H2L", "<4s4H2LH"
+_VERSION, _POSIX, _DEFLATE = 20, 3, 8
+_TIME, _DATE = 0, 1 << 5 | 1
+_MODE = 0o600 << 16
+_UTF8 = 0x800  # a name that is not ASCII is UTF-8
+_LIMIT = 0xFFFFFFFF  # beyond it, zip64 records: no handout comes near (cache.MAX_BYTES)
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
-    return info
+@dataclass(frozen=True)
+class Deflated:
+    """A part compressed once, to go into many packages."""
 
-
-class Prepared:
-    """A package's shared parts, compressed once; `package(own)` adds a file's own parts."""
-
-    def __init__(self, shared: Iterable[tuple[str, bytes]]) -> None:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as target:
-            for name, data in shared:
-                target.writestr(_entry(name), data)
-        self._zip = out.getvalue()
+    crc: int
+    size: int
+    data: bytes  # the raw deflate stream, as zipfile makes it
 
     @classmethod
-    def from_package(cls, package: bytes, replace: Mapping[str, bytes | None]) -> Prepared:
-        """The parts of an existing package in their order, with `replace`'s parts swapped in,
-        or left out where the value is None (they are each file's own, added later)."""
-        with zipfile.ZipFile(io.BytesIO(package)) as source:
-            parts = [(entry.filename, replace.get(entry.filename, source.read(entry))) for entry in source.infolist()]
-        return cls((name, data) for name, data in parts if data is not None)
+    def of(cls, data: bytes) -> Deflated:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        return cls(zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
-    def names(self) -> list[str]:
-        with zipfile.ZipFile(io.BytesIO(self._zip)) as z:
-            return z.namelist()
 
-    def package(self, own: Iterable[tuple[str, bytes]]) -> bytes:
-        """The whole file: the shared parts as compressed once, then the file's own."""
-        out = io.BytesIO(self._zip)
-        out.seek(0, io.SEEK_END)
-        # Appending keeps the shared entries' compressed bytes as they are and writes a new
-        # central directory after the added entries.
-        with zipfile.ZipFile(out, "a") as target:
-            for name, data in own:
-                target.writestr(_entry(name), data)
-        return out.getvalue()
+def write(parts: Iterable[tuple[str, bytes | Deflated]]) -> bytes:
+    """A zip package of (part name, bytes or a part deflated before), in the order given."""
+    out = io.BytesIO()
+    central = []
+    for name, part in parts:
+        part = part if isinstance(part, Deflated) else Deflated.of(part)
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode(), _UTF8
+        offset = out.tell()
+        if max(offset, len(part.data), part.size) > _LIMIT:
+            raise ValueError(f"{name}: too large for a handout")
+        sizes = (part.crc, len(part.data), part.size, len(encoded))
+        out.write(struct.pack(_LOCAL, b"PK\x03\x04", _VERSION, 0, flags, _DEFLATE, _TIME, _DATE, *sizes, 0))
+        out.write(encoded)
+        out.write(part.data)
+        head = (_VERSION, _POSIX, _VERSION, 0, flags, _DEFLATE, _TIME, _DATE, *sizes, 0, 0, 0, 0, _MODE, offset)
+        central.append(struct.pack(_CENTRAL, b"PK\x01\x02", *head) + encoded)
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    size = out.tell() - start
+    out.write(struct.pack(_END, b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
+    return out.getvalue()
 
 
 def reproducible(package: bytes) -> bytes:
-    """A package written by another library, re-packed with the fixed date and order."""
-    return Prepared.from_package(package, {}).package(())
+    """A package made by another writer (python-docx), re-packed as `write` packs."""
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        return write((entry.filename, source.read(entry)) for entry in source.infolist())
+
+
+EMU_PER_CM = 360_000  # Office's English Metric Units
+EMU_PER_TWIP = 635  # a twip (Word's unit) is a twentieth of a point
+
+
+@cache
+def xml_templates() -> Environment:
+    """XML parts from templates, escaped as HTML is: Jinja's escapes (&amp; &lt; &gt; &#34; &#39;)
+    are valid XML, so a value from a record is always text, never markup. Made once per process;
+    it holds no build's state."""
+    env = Environment(
+        loader=FileSystemLoader(XML_TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,  # a misspelt name is an error, not an empty attribute
+        auto_reload=False,  # templates do not change during a build
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        emu=lambda cm: round(cm * EMU_PER_CM),
+        twips=lambda cm: round(cm * EMU_PER_CM / EMU_PER_TWIP),
+    )
+    return env
+
+
+def templates_digest(*folders: str) -> str:
+    """The text of the templates in these folders (of templates/handouts/): they are part of the
+    code that writes a file, so an edited one makes a new writer version and new cache keys."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((XML_TEMPLATE_DIR / folder).glob("*")):
+            digest.update(f"{folder}/{path.name}".encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]

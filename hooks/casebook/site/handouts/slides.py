@@ -1,46 +1,163 @@
-"""Slide outlines (.pptx, 16:9, editable in PowerPoint and WPS 演示) with python-pptx: a title
-slide, the key figures, 做法, 成效, one slide per discussion question, and the QR code.
+"""Slide outlines (.pptx, 16:9, editable in PowerPoint and WPS 演示): a title slide, the key
+figures, 做法, 成效, one slide per discussion question, and the QR code.
 
 An outline, not a finished deck: plain layouts of the default template, so that a trainer's own
-template applies to it unchanged."""
+template applies to it unchanged.
+
+python-pptx makes the base package once per process (its default template made 16:9, no slide);
+each deck is that package with its own parts written from the Jinja templates in
+templates/handouts/: the slides and their relationships, the QR images, and the parts that list
+them (presentation, its relationships, the content types) and the document's properties. Opening
+and saving a deck with python-pptx cost some 80 ms; this costs a few."""
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
-from datetime import datetime
+import zipfile
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
+from xml.etree import ElementTree
 
 import pptx
-from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from markupsafe import Markup
+from pptx.util import Emu, Inches
 
 from .content import CaseContent, Handout
-from .package import reproducible
-
-# Part of every cache key: change it whenever the output changes.
-VERSION = f"slides-2 python-pptx {pptx.__version__}"
+from .package import Deflated, templates_digest, write, xml_templates
 
 EAST_ASIAN_FONT = "黑体"  # on every Chinese Windows and in WPS; LibreOffice maps it to a CJK face
-TITLE, TITLE_AND_CONTENT, TITLE_ONLY = 0, 1, 5
+LANGUAGE = "zh-CN"
+TITLE, TITLE_AND_CONTENT, TITLE_ONLY = 0, 1, 5  # layouts of the default template
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 # Enough text for a slide: longer sections are cut at a sentence end and point to the handout.
 MAX_CHARS = 260
+# Dated by nothing on this machine: the file depends on its content alone.
+DATE = "2000-01-01T00:00:00Z"
+# The QR slide: the code on the left, the address and citations in a box to its right.
+QR_SIDE, QR_LEFT, QR_TOP = Inches(3.6), Inches(0.8), Inches(2.0)
+BOX_LEFT, BOX_TOP, BOX_HEIGHT = Inches(5.0), Inches(2.0), Inches(4.5)
+BOX_WIDTH = Emu(WIDTH - Inches(5.6))
 
 
-def _east_asian(text_frame) -> None:  # type: ignore[no-untyped-def]
-    """Every run's East Asian text in a Chinese face (a:ea), whatever the theme says."""
-    for paragraph in text_frame.paragraphs:
-        for run in paragraph.runs:
-            rpr = run._r.get_or_add_rPr()
-            rpr.set("lang", "zh-CN")
-            rpr.set("altLang", "en-US")
-            for tag in ("a:ea",):
-                el = rpr.find(qn(tag))
-                if el is None:
-                    el = rpr.makeelement(qn(tag), {})
-                    rpr.append(el)
-                el.set("typeface", EAST_ASIAN_FONT)
+# Part of every cache key: change it whenever the output changes (the templates count themselves).
+VERSION = f"slides-3 python-pptx {pptx.__version__} templates {templates_digest('slides', 'package')}"
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SLIDE_REL, _LAYOUT_REL, _IMAGE_REL = f"{_REL}/slide", f"{_REL}/slideLayout", f"{_REL}/image"
+_SLIDE_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
+_IMAGE_RID = "rId2"  # a slide's relationships: rId1 its layout, rId2 its picture
+_PNG = b"\x89PNG\r\n\x1a\n"
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+_TEXT = {"lang": LANGUAGE, "alt_lang": "en-US", "east_asian": EAST_ASIAN_FONT}
+
+# A paragraph: its runs' text, None a line break (a:br); and its font size in points, if set.
+Runs = tuple[str | None, ...]
+Paragraph = tuple[Runs, int | None]
+
+
+# -- The base package, once per process ------------------------------------------------------
+
+
+def _widescreen(prs) -> None:  # type: ignore[no-untyped-def]
+    """16:9: the default template is 4:3, so its master's and layouts' boxes are widened too."""
+    scale = WIDTH / prs.slide_width
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    master = prs.slide_master
+    for shapes in (master.shapes, *(layout.shapes for layout in master.slide_layouts)):
+        for shape in shapes:
+            # Only boxes placed in this part: a layout's placeholder without its own position
+            # inherits the master's, which is widened here once.
+            if shape._element.xpath("./p:spPr/a:xfrm"):
+                shape.left, shape.width = Emu(int(shape.left * scale)), Emu(int(shape.width * scale))
+
+
+@dataclass(frozen=True)
+class _Base:
+    parts: tuple[tuple[str, Deflated], ...]  # every part of the package, in its order, compressed
+    layouts: dict[int, str]  # layout number -> its part, as a slide's relationship targets it
+    head: Markup  # presentation.xml before and after its (empty) list of slides
+    tail: Markup
+    relationships: tuple[tuple[str, str, str], ...]  # the presentation's (id, type, target)
+    defaults: dict[str, str]  # content type by extension
+    overrides: dict[str, str]  # content type by part ("/ppt/presentation.xml")
+    slides_at: int  # where in `parts` the slides and images go: after the last ppt/ part
+
+
+def _xml(data: bytes) -> ElementTree.Element:
+    return ElementTree.fromstring(data)  # python-pptx's own output, not a user's file
+
+
+@cache
+def _base() -> _Base:
+    """The default template made 16:9, with no slide: widening its layouts and loading it is
+    most of the cost of a deck written with python-pptx, so it is done once."""
+    prs = pptx.Presentation()
+    _widescreen(prs)
+    prs.slides  # noqa: B018 (adds the empty p:sldIdLst, in its place in the schema's order)
+    layouts = {
+        i: posixpath.relpath(str(prs.slide_layouts[i].part.partname), "/ppt/slides")
+        for i in (TITLE, TITLE_AND_CONTENT, TITLE_ONLY)
+    }
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    with zipfile.ZipFile(buffer) as z:
+        data = {entry.filename: z.read(entry) for entry in z.infolist()}
+    names = list(data)
+    head, empty, tail = data["ppt/presentation.xml"].decode().partition("<p:sldIdLst/>")
+    if not empty or "<p:sldIdLst" in tail:
+        raise RuntimeError("python-pptx wrote no single empty p:sldIdLst")
+    types = _xml(data["[Content_Types].xml"])
+    rels = _xml(data["ppt/_rels/presentation.xml.rels"])
+    return _Base(
+        parts=tuple((name, Deflated.of(part)) for name, part in data.items()),
+        layouts=layouts,
+        head=Markup(head),  # python-pptx's XML, kept as it is
+        tail=Markup(tail),
+        relationships=tuple((r.get("Id", ""), r.get("Type", ""), r.get("Target", "")) for r in rels),
+        defaults={e.get("Extension", ""): e.get("ContentType", "") for e in types if e.tag.endswith("Default")},
+        overrides={e.get("PartName", ""): e.get("ContentType", "") for e in types if e.tag.endswith("Override")},
+        slides_at=max(i for i, name in enumerate(names) if name.startswith("ppt/")) + 1,
+    )
+
+
+# -- What a deck says ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Slide:
+    kind: str  # "title" | "bullets" | "qr": the template's three shapes of slide
+    layout: int
+    title: list[Paragraph]
+    body: list[Paragraph]
+    png: bytes = b""  # the QR code of a "qr" slide
+    picture: dict[str, int] = field(default_factory=dict)
+    box: dict[str, int] = field(default_factory=dict)
+
+
+def _controls(text: str) -> str:
+    """A control character (but tab and line feed) written out as _xHHHH_, as python-pptx and
+    Office do: XML cannot hold it. (A record refuses them; a handout is made of more than that.)"""
+    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+def _runs(text: str) -> Runs:
+    """A paragraph's text as PowerPoint holds it: a line feed or vertical tab is a line break
+    between runs, and no run is empty."""
+    out: list[str | None] = []
+    for i, part in enumerate(re.split("\n|\v", text)):
+        if i:
+            out.append(None)
+        if part:
+            out.append(_controls(part))
+    return tuple(out)
+
+
+def _lines(text: str) -> list[Paragraph]:
+    """A whole text box's text: one paragraph per line."""
+    return [(_runs(line), None) for line in text.split("\n")]
 
 
 def _sentences(paragraphs: tuple[str, ...]) -> list[str]:
@@ -60,112 +177,110 @@ def _sentences(paragraphs: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _bullets(prs, title: str, items: list[str], size: int = 22):  # type: ignore[no-untyped-def]
-    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_AND_CONTENT])
-    slide.shapes.title.text = title
-    body = slide.placeholders[1].text_frame
-    body.word_wrap = True
+def _bullets(title: str, items: list[str], size: int = 22) -> _Slide:
     long = sum(len(i) for i in items)
     size = size if long < 120 else 18 if long < 200 else 16
-    for i, item in enumerate(items):
-        p = body.paragraphs[0] if i == 0 else body.add_paragraph()
-        p.text = item
-        p.font.size = Pt(size)
-    _east_asian(slide.shapes.title.text_frame)
-    _east_asian(body)
-    return slide
+    return _Slide("bullets", TITLE_AND_CONTENT, _lines(title), [(_runs(i), size) for i in items])
 
 
-def _title(prs, title: str, subtitle: str) -> None:  # type: ignore[no-untyped-def]
-    slide = prs.slides.add_slide(prs.slide_layouts[TITLE])
-    slide.shapes.title.text = title
-    slide.placeholders[1].text = subtitle
-    _east_asian(slide.shapes.title.text_frame)
-    _east_asian(slide.placeholders[1].text_frame)
+def _title(title: str, subtitle: str) -> _Slide:
+    return _Slide("title", TITLE, _lines(title), _lines(subtitle))
 
 
-def _qr(prs, title: str, url: str, png: bytes, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
-    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
-    slide.shapes.title.text = title
-    _east_asian(slide.shapes.title.text_frame)
-    side = Inches(3.6)
-    slide.shapes.add_picture(io.BytesIO(png), Inches(0.8), Inches(2.0), side, side)
-    box = slide.shapes.add_textbox(Inches(5.0), Inches(2.0), Emu(WIDTH - Inches(5.6)), Inches(4.5))
-    frame = box.text_frame
-    frame.word_wrap = True
-    for i, text in enumerate([url, *lines]):
-        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        p.text = text
-        p.font.size = Pt(16 if i else 20)
-    _east_asian(frame)
+def _qr(title: str, url: str, png: bytes, lines: list[str]) -> _Slide:
+    if not png.startswith(_PNG):
+        raise ValueError("a QR code is not a PNG image")
+    return _Slide(
+        "qr",
+        TITLE_ONLY,
+        _lines(title),
+        [(_runs(text), 16 if i else 20) for i, text in enumerate([url, *lines])],
+        png,
+        picture={"x": QR_LEFT, "y": QR_TOP, "cx": QR_SIDE, "cy": QR_SIDE},
+        box={"x": BOX_LEFT, "y": BOX_TOP, "cx": BOX_WIDTH, "cy": BOX_HEIGHT},
+    )
 
 
-def _widescreen(prs) -> None:  # type: ignore[no-untyped-def]
-    """16:9: the default template is 4:3, so its master's and layouts' boxes are widened too."""
-    scale = WIDTH / prs.slide_width
-    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    master = prs.slide_master
-    for shapes in (master.shapes, *(layout.shapes for layout in master.slide_layouts)):
-        for shape in shapes:
-            # Only boxes placed in this part: a layout's placeholder without its own position
-            # inherits the master's, which is widened here once.
-            if shape._element.xpath("./p:spPr/a:xfrm"):
-                shape.left, shape.width = Emu(int(shape.left * scale)), Emu(int(shape.width * scale))
-
-
-@cache
-def _template() -> bytes:
-    """The default template made 16:9 once per process: widening its layouts is most of the
-    cost of a small deck."""
-    prs = pptx.Presentation()
-    _widescreen(prs)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return buffer.getvalue()
-
-
-def _case(prs, case: CaseContent, qr_png: bytes, number: int = 0) -> None:  # type: ignore[no-untyped-def]
+def _case(case: CaseContent, qr_png: bytes, number: int = 0) -> list[_Slide]:
     facts = "　".join(f"{k}：{v}" for k, v in case.facts)
-    _title(prs, (f"第 {number} 课　" if number else "") + case.title, facts)
+    out = [_title((f"第 {number} 课　" if number else "") + case.title, facts)]
     if case.figures:
-        _bullets(
-            prs, "关键数字", [f"{f.display}　{f.label}" + (f"（{f.note}）" if f.note else "") for f in case.figures]
-        )
+        figures = [f"{f.display}　{f.label}" + (f"（{f.note}）" if f.note else "") for f in case.figures]
+        out.append(_bullets("关键数字", figures))
     sections = dict(case.sections)
     for heading in ("做法", "成效"):
         if sections.get(heading):
-            _bullets(prs, heading, _sentences(sections[heading]))
+            out.append(_bullets(heading, _sentences(sections[heading])))
     for i, q in enumerate(case.questions, 1):
-        _bullets(prs, f"思考题 {i}", [q], size=28)
-    _qr(
-        prs,
-        "扫码阅读全文",
-        case.url,
-        qr_png,
-        ["原始来源：" + s for s in case.sources] + ["引用本案例：" + case.citation],
-    )
+        out.append(_bullets(f"思考题 {i}", [q], size=28))
+    sources = ["原始来源：" + s for s in case.sources]
+    out.append(_qr("扫码阅读全文", case.url, qr_png, [*sources, "引用本案例：" + case.citation]))
+    return out
+
+
+def _slides(handout: Handout, qr_pngs: dict[str, bytes]) -> list[_Slide]:
+    if handout.kind != "collection":
+        return _case(handout.cases[0], qr_pngs[handout.cases[0].url])
+    out = [_title(handout.title, handout.facts or handout.site)]
+    if handout.intro:
+        out.append(_bullets("课程说明", list(handout.intro)))
+    out.append(_bullets("案例顺序", [f"{i}. {c.title}" for i, c in enumerate(handout.cases, 1)]))
+    for i, case in enumerate(handout.cases, 1):
+        out += _case(case, qr_pngs[case.url], i)
+    out.append(_qr("扫码打开课程包", handout.url, qr_pngs[handout.url], [handout.site]))
+    return out
+
+
+# -- The package -----------------------------------------------------------------------------
+
+
+def _render(name: str, **context: Any) -> bytes:
+    return xml_templates().get_template(name).render(**context).encode()
 
 
 def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
     """The .pptx bytes of the learner's outline (no part of the teacher's guide)."""
     handout = handout.learner()
-    prs = pptx.Presentation(io.BytesIO(_template()))
-    props = prs.core_properties
-    props.title, props.author, props.language = handout.title, handout.site, "zh-CN"
-    # Dated by nothing on this machine: the file depends on its content alone.
-    props.created = props.modified = datetime(2000, 1, 1)
-    props.revision = 1
-    props.last_modified_by = handout.site
-    if handout.kind == "collection":
-        _title(prs, handout.title, handout.facts or handout.site)
-        if handout.intro:
-            _bullets(prs, "课程说明", list(handout.intro))
-        _bullets(prs, "案例顺序", [f"{i}. {c.title}" for i, c in enumerate(handout.cases, 1)])
-        for i, case in enumerate(handout.cases, 1):
-            _case(prs, case, qr_pngs[case.url], i)
-        _qr(prs, "扫码打开课程包", handout.url, qr_pngs[handout.url], [handout.site])
-    else:
-        _case(prs, handout.cases[0], qr_pngs[handout.cases[0].url])
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return reproducible(buffer.getvalue())
+    base = _base()
+    rels = "package/rels.xml.j2"
+    # The slides' relationship ids go on from the base's highest, as python-pptx numbers them.
+    first = 1 + max(int(rid[3:]) for rid, _, _ in base.relationships if rid.startswith("rId") and rid[3:].isdigit())
+    listed: list[tuple[int, str]] = []
+    relationships = list(base.relationships)
+    overrides = dict(base.overrides)
+    own: list[tuple[str, bytes]] = []
+    images: dict[bytes, str] = {}  # one part per image, however many slides show it
+    for n, slide in enumerate(_slides(handout, qr_pngs), 1):
+        rid = f"rId{first + n - 1}"
+        listed.append((255 + n, rid))
+        relationships.append((rid, _SLIDE_REL, f"slides/slide{n}.xml"))
+        overrides[f"/ppt/slides/slide{n}.xml"] = _SLIDE_TYPE
+        targets = [("rId1", _LAYOUT_REL, base.layouts[slide.layout])]
+        new_image = bool(slide.png) and slide.png not in images
+        if slide.png:
+            images.setdefault(slide.png, f"ppt/media/image{len(images) + 1}.png")
+            targets.append((_IMAGE_RID, _IMAGE_REL, "../" + images[slide.png].removeprefix("ppt/")))
+        xml = _render("slides/slide.xml.j2", slide=slide, image_rid=_IMAGE_RID, text=_TEXT)
+        own.append((f"ppt/slides/slide{n}.xml", xml))
+        own.append((f"ppt/slides/_rels/slide{n}.xml.rels", _render(rels, relationships=targets)))
+        if new_image:
+            own.append((images[slide.png], slide.png))
+    defaults = {**base.defaults, "png": "image/png"} if images else base.defaults
+    mine = {
+        "[Content_Types].xml": _render(
+            "package/content_types.xml.j2", defaults=sorted(defaults.items()), overrides=sorted(overrides.items())
+        ),
+        "ppt/presentation.xml": _render("slides/presentation.xml.j2", head=base.head, tail=base.tail, slides=listed),
+        "ppt/_rels/presentation.xml.rels": _render(rels, relationships=relationships),
+        "docProps/core.xml": _render(
+            "package/core.xml.j2",
+            title=_controls(handout.title),
+            author=_controls(handout.site),
+            modified_by=_controls(handout.site),
+            description="generated using python-pptx",
+            date=DATE,
+            language=LANGUAGE,
+        ),
+    }
+    parts: list[tuple[str, bytes | Deflated]] = [(name, mine.get(name, part)) for name, part in base.parts]
+    return write([*parts[: base.slides_at], *own, *parts[base.slides_at :]])

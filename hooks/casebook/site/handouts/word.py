@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from functools import cache, partial
 from itertools import count
+from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -26,12 +28,11 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 from markupsafe import Markup
 
-from ..templates import xml_templates
 from .content import EDITORIAL, Handout
-from .package import Prepared
+from .package import Deflated, templates_digest, write, xml_templates
 
 # Part of every cache key: change it whenever the output changes.
-VERSION = f"word-3 python-docx {docx.__version__ if hasattr(docx, '__version__') else '1.2.0'}"
+VERSION = f"word-3 python-docx {getattr(docx, '__version__', '1.2.0')} templates {templates_digest('word', 'package')}"
 
 # 宋体 for text and 黑体 for headings are on every Chinese Windows and in WPS; altName gives their
 # Latin names, so that an English Word or LibreOffice (which maps them to Noto CJK through
@@ -44,6 +45,7 @@ HEADING_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3")
 DOCUMENT, DOCUMENT_RELS = "word/document.xml", "word/_rels/document.xml.rels"
 CORE, THUMBNAIL, ROOT_RELS = "docProps/core.xml", "docProps/thumbnail.jpeg", "_rels/.rels"
 CONTENT_TYPES = "[Content_Types].xml"
+DATE = "2000-01-01T00:00:00Z"  # dated by nothing on this machine: the file depends on its content alone
 IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 
 
@@ -152,84 +154,88 @@ def _template() -> bytes:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class _Base:
+    parts: tuple[tuple[str, Deflated | None], ...]  # the package's parts in order; None: each file's own
+    section: Markup  # the document's page setup (A4, margins, footer), as python-docx wrote it
+    relationships: tuple[tuple[str, str, str], ...]  # the document's (id, type, target)
+
+
 @cache
-def _prepared() -> tuple[Prepared, Markup, tuple[tuple[str, str, str], ...]]:
-    """The package every handout shares (styles, fonts, footer...), compressed once, with the
-    document's page setup and its relationships to those parts."""
-    package = _template()
-    with zipfile.ZipFile(io.BytesIO(package)) as z:
-        body = etree.fromstring(z.read(DOCUMENT)).find(qn("w:body"))
-        section = etree.tostring(body.find(qn("w:sectPr")), encoding="unicode")
-        rels = tuple(
-            (r.get("Id"), r.get("Type"), r.get("Target"))
-            for r in etree.fromstring(z.read(DOCUMENT_RELS))
-            if not r.get("TargetMode")  # the default template links nothing outside
-        )
-        types = _content_types(z.read(CONTENT_TYPES))
-        root_rels = tuple(
-            (r.get("Id"), r.get("Type"), r.get("Target"))
-            for r in etree.fromstring(z.read(ROOT_RELS))
-            if not r.get("Type").endswith("/thumbnail")
-        )
-    shared = Prepared.from_package(
-        package,
-        {
-            DOCUMENT: None,
-            DOCUMENT_RELS: None,
-            CORE: None,
-            # python-docx's thumbnail is a picture of its sample page, not of this handout.
-            THUMBNAIL: None,
-            ROOT_RELS: _relationships(root_rels),
-            CONTENT_TYPES: types,
-        },
+def _base() -> _Base:
+    """The parts every handout shares (styles, fonts, footer...), compressed once per process."""
+    with zipfile.ZipFile(io.BytesIO(_template())) as z:
+        data = {entry.filename: z.read(entry) for entry in z.infolist()}
+    body = etree.fromstring(data[DOCUMENT]).find(qn("w:body"))
+    section = etree.tostring(body.find(qn("w:sectPr")), encoding="unicode")
+    # python-docx's thumbnail is a picture of its sample page, not of this handout.
+    del data[THUMBNAIL]
+    root_rels = [
+        (r.get("Id"), r.get("Type"), r.get("Target"))
+        for r in etree.fromstring(data[ROOT_RELS])
+        if not r.get("Type").endswith("/thumbnail")
+    ]
+    data[ROOT_RELS] = _render("package/rels.xml.j2", relationships=root_rels)
+    data[CONTENT_TYPES] = _content_types(data[CONTENT_TYPES])
+    own = (DOCUMENT, DOCUMENT_RELS, CORE)
+    return _Base(
+        parts=tuple((name, None if name in own else Deflated.of(part)) for name, part in data.items()),
+        section=Markup(section),  # python-docx's XML, kept as it is
+        relationships=tuple(
+            (r.get("Id"), r.get("Type"), r.get("Target")) for r in etree.fromstring(data[DOCUMENT_RELS])
+        ),
     )
-    return shared, Markup(section), rels
 
 
 def _content_types(xml: bytes) -> bytes:
-    """The package's content types with PNG (the QR codes) and without JPEG (the thumbnail)."""
+    """The package's content types, with PNG (the QR codes) and without JPEG (the thumbnail)."""
     root = etree.fromstring(xml)
-    ns = root.nsmap[None]
-    for default in root.findall(f"{{{ns}}}Default"):
-        if default.get("Extension") in ("jpeg", "png"):
-            root.remove(default)
-    root.insert(0, etree.Element(f"{{{ns}}}Default", Extension="png", ContentType="image/png"))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    defaults = [
+        (e.get("Extension"), e.get("ContentType"))
+        for e in root
+        if e.tag.endswith("Default") and e.get("Extension") not in ("jpeg", "png")
+    ]
+    overrides = [(e.get("PartName"), e.get("ContentType")) for e in root if e.tag.endswith("Override")]
+    return _render(
+        "package/content_types.xml.j2", defaults=sorted([*defaults, ("png", "image/png")]), overrides=overrides
+    )
 
 
-def _relationships(rels: tuple[tuple[str, str, str], ...]) -> bytes:
-    return xml_templates().get_template("handouts/relationships.xml").render(rels=rels).encode()
+def _render(name: str, **context: Any) -> bytes:
+    return xml_templates().get_template(name).render(**context).encode()
 
 
 def render(handout: Handout, qr_pngs: dict[str, bytes], teacher: bool) -> bytes:
     """The .docx bytes. `qr_pngs` holds the code of every URL the handout shows."""
-    shared, section, rels = _prepared()
+    base = _base()
     shown = ([handout.url] if handout.kind == "collection" else []) + [c.url for c in handout.cases]
     codes = {url: f"rIdQr{i}" for i, url in enumerate(dict.fromkeys(shown), 1)}
     media = {url: f"media/qr{i}.png" for i, url in enumerate(codes, 1)}
-    templates = xml_templates()
     # The declaration must open the part: the macros above it leave blank lines.
-    document = (
-        templates.get_template("handouts/word/document.xml")
-        .render(
-            h=handout,
-            teacher=teacher,
-            qr=codes,
-            new_id=partial(next, count(1)),
-            section=section,
-            editorial=EDITORIAL,
-        )
-        .lstrip()
-    )
-    core = templates.get_template("handouts/word/core.xml").render(
-        title=handout.title + ("（教师版）" if teacher else "（学员版）"), author=handout.site, language="zh-CN"
-    )
-    images = tuple((codes[url], IMAGE, media[url]) for url in codes)
-    return shared.package(
-        [
-            (DOCUMENT, document.encode()),
-            (DOCUMENT_RELS, _relationships(rels + images)),
-            (CORE, core.encode()),
-            *((f"word/{media[url]}", qr_pngs[url]) for url in codes),
-        ]
-    )
+    document = _render(
+        "word/document.xml.j2",
+        h=handout,
+        teacher=teacher,
+        qr=codes,
+        new_id=partial(next, count(1)),
+        section=base.section,
+        editorial=EDITORIAL,
+    ).lstrip()
+    mine = {
+        DOCUMENT: document,
+        DOCUMENT_RELS: _render(
+            "package/rels.xml.j2",
+            relationships=[*base.relationships, *((codes[url], IMAGE, media[url]) for url in codes)],
+        ),
+        CORE: _render(
+            "package/core.xml.j2",
+            title=handout.title + ("（教师版）" if teacher else "（学员版）"),
+            author=handout.site,
+            modified_by=handout.site,
+            description="",
+            date=DATE,
+            language="zh-CN",
+        ),
+    }
+    parts: list[tuple[str, bytes | Deflated]] = [(name, part or mine[name]) for name, part in base.parts]
+    return write([*parts, *((f"word/{media[url]}", qr_pngs[url]) for url in codes)])
