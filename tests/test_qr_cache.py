@@ -3,12 +3,15 @@ folder is not followed, and a code this machine drew is reused."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
 
 from casebook.site import qr
 from casebook.site.qr import QrBatch, cache_path, draw, qr_png
@@ -108,3 +111,16 @@ def test_without_a_writable_record_codes_are_drawn_every_time(cache: Path, tmp_p
     digests = blocked / "qr-digests.json"  # cannot be created
     assert qr_png(URL, cache, digests) == draw(URL)
     assert QrBatch([URL], cache, digests).missing == [URL]
+
+
+@pytest.mark.parametrize("url", ["https://casebook-1314.github.io/casebook/cases/x/", "https://a.example/" + "长" * 80])
+def test_a_code_is_qrcodes_own_image(url: str) -> None:
+    """qr.draw builds the image from the module matrix (faster than qrcode's rectangle per
+    module): the PNG must be the one qrcode itself makes, so DRAWING and every cached code stay
+    valid."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=qr.BOX, border=2, mask_pattern=4)
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    assert qr.draw(url) == buffer.getvalue()
