@@ -3,6 +3,7 @@ computed in the core from real records, and from generated ones for the properti
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from bench.generate import generate, make_project
 
 from casebook.model import Casebook
+from casebook.records.keyed_files import MemoryEntries
 from casebook.records.loader import Project, load
 from casebook.site.basket import DOWNLOADS, case_card, lead
 from casebook.site.markdown_fields import MarkdownFields
@@ -109,6 +111,44 @@ def test_the_relation_is_symmetric_deterministic_and_capped(generated_book: Case
         scores = [r.score for r in shown if not r.curated]
         assert scores == sorted(scores, reverse=True)
         assert all(r.reasons for r in shown), "every related case says why"
+
+
+def _lists(related: RelatedCases, book: Casebook) -> dict[str, list[tuple[str, bool, tuple[str, ...], int]]]:
+    return {c.id: [(r.case.id, r.curated, r.reasons, r.score) for r in related.of(c)] for c in book.cases_by_title}
+
+
+def test_a_kept_list_is_the_list_computed_anew_after_any_change(generated_book: Casebook) -> None:
+    """The memo answers a case's list from its key: after each change, every list it answers
+    must be the one computed without it, and a change that cannot move a list (a title) must
+    leave every list to the memo."""
+    memo = MemoryEntries()
+    assert _lists(RelatedCases(generated_book, memo=memo), generated_book) == _lists(
+        RelatedCases(generated_book), generated_book
+    )
+    book = generated_book
+    cases = book.cases_by_title
+    a, b, c = cases[10], cases[20], cases[30]
+    theme = next(iter(book.themes))
+    changes = {
+        "a title": {a.id: dataclasses.replace(a, title=a.title + "（修订）")},
+        "a theme": {a.id: dataclasses.replace(a, themes=(*b.themes, *(t for t in c.themes if t not in b.themes)))},
+        "a date": {b.id: dataclasses.replace(b, added="2030-01-01")},
+        "a street": {c.id: dataclasses.replace(c, place=a.place)},
+        "a policy": {a.id: dataclasses.replace(a, policies=b.policies or c.policies)},
+        "a curated link": {c.id: dataclasses.replace(c, related=(a.id,))},
+    }
+    for what, edited in changes.items():
+        changed = dataclasses.replace(book, cases={**book.cases, **edited})
+        before = len(memo.entries)
+        kept = _lists(RelatedCases(changed, memo=memo), changed)
+        assert kept == _lists(RelatedCases(changed), changed), what
+        if what == "a title":
+            assert len(memo.entries) == before, "a title's edit recomputed lists"
+    # Reference data names the reasons: a renamed theme is a new list wherever it is a reason.
+    renamed = dataclasses.replace(
+        book, themes={**book.themes, theme: dataclasses.replace(book.themes[theme], name="改名的主题")}
+    )
+    assert _lists(RelatedCases(renamed, memo=memo), renamed) == _lists(RelatedCases(renamed), renamed)
 
 
 # -- the cards of the basket and the comparison -----------------------------------------------

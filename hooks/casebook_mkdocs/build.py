@@ -20,6 +20,7 @@ from casebook.model import Casebook
 from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import Diagnostic, format_text
+from casebook.records.keyed_files import KeyedFiles
 from casebook.records.loader import Project, load
 from casebook.site import handouts
 from casebook.site.exports import ExportError
@@ -131,7 +132,10 @@ class CasebookBuild:
                 made.reused,
                 time.perf_counter() - start,
             )
-        self.site = SitePages(self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page)
+        related = _PREVIEW.related if self.preview else KeyedFiles(user_cache_dir() / "related")
+        self.site = SitePages(
+            self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page, related_memo=related
+        )
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():

@@ -32,3 +32,17 @@ class KeyedFiles:
         except OSError:
             return False
         return True
+
+
+class MemoryEntries:
+    """The same interface in memory: what a preview server keeps between rebuilds."""
+
+    def __init__(self) -> None:
+        self.entries: dict[bytes, bytes] = {}
+
+    def read(self, key: bytes) -> bytes | None:
+        return self.entries.get(key)
+
+    def write(self, key: bytes, data: bytes) -> bool:
+        self.entries[key] = data
+        return True

@@ -24,6 +24,7 @@ from .exports import EXPORT_SCHEMA, atom_feed, cases_csv, cases_json
 from .handouts import Download
 from .page import RenderedPage, toc_from_html
 from .page_keys import PageCache, PageKeys, fingerprint
+from .related import Memo
 from .templates import Templates
 from .view import Photos, View, browse_chunk_path
 from .workbook import cases_xlsx, sheets
@@ -72,10 +73,11 @@ class SitePages:
         photo_sizes: Photos | None = None,
         cache: PageCache | None = None,
         downloads: Mapping[str, list[Download]] | None = None,
+        related_memo: Memo | None = None,
     ):
         self.book = book
         self.templates = templates or Templates()
-        self.view = View(book)
+        self.view = View(book, related_memo)
         self.photos: Photos = photo_sizes or {}
         # Per page: the Word and slide files it offers (casebook.site.handouts.make).
         self.downloads: Mapping[str, list[Download]] = downloads or {}

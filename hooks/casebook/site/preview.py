@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..records.check_cache import PreviewChecks
 from ..records.diagnostics import Diagnostic
+from ..records.keyed_files import MemoryEntries
 from ..records.loader import SLUG
 from . import urls
 from .markdown_fields import MarkdownFields
@@ -27,6 +28,7 @@ from .pages import GeneratedPage, SitePages
 class PreviewMemory:
     fields: MarkdownFields = field(default_factory=lambda: MarkdownFields(remember=True))
     checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
+    related: MemoryEntries = field(default_factory=MemoryEntries)  # computed related lists, by their key
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:

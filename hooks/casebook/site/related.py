@@ -8,12 +8,16 @@ with the same reason, as long as neither list is cut short by the cap. The order
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ..model import Case, Casebook
+from .page_keys import code_fingerprint, fingerprint
 
 LIMIT = 6  # a case page lists at most this many
 CURATED = "编者推荐"
@@ -44,12 +48,30 @@ class Related:
         return "；".join(self.reasons[:3])
 
 
+class Memo(Protocol):
+    """Where computed lists are kept between builds: `KeyedFiles` on disk for builds, a
+    `MemoryEntries` for a preview server."""
+
+    def read(self, key: bytes) -> bytes | None: ...
+
+    def write(self, key: bytes, data: bytes) -> bool: ...
+
+
 @dataclass
 class RelatedCases:
-    """Computes every case's related cases on demand from indexes built once per casebook."""
+    """Computes every case's related cases on demand from indexes built once per casebook.
+
+    Scoring a case against every case that shares a theme or a programme with it is most of
+    the work of a build's case keys at thousands of cases (a case page's key holds its related
+    list), so a list is kept in `memo` by the digest of all it is computed from: the case, the
+    members of every group it scores against (their keys, dates and ids: all a score, a reason
+    or the order reads), its curated links, the reference data that names the reasons, and the
+    code. Saving one record then recomputes only the lists of the cases that share a group
+    with it, and a title's edit none."""
 
     book: Casebook
     limit: int = LIMIT
+    memo: Memo | None = None
     _index: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False)
     _curated: dict[str, list[str]] = field(default_factory=dict, init=False)
 
@@ -69,6 +91,44 @@ class RelatedCases:
                     curated[other].append(case.id)
         self._index = dict(index)
         self._curated = dict(curated)
+        self._signatures: dict[str, bytes] = {}
+        self._groups: dict[tuple[str, str], bytes] = {}
+        self._base = b""
+
+    # -- what a list is computed from ----------------------------------------------------------
+
+    def _signature(self, case_id: str) -> bytes:
+        """All a list reads of a case: its keys (scores, reasons, the bonus), dates and id (the order)."""
+        sig = self._signatures.get(case_id)
+        if sig is None:
+            case = self.book.cases[case_id]
+            sig = fingerprint(list(self._keys(case)), case.added, case.last_changed, case.id)
+            self._signatures[case_id] = sig
+        return sig
+
+    def _group(self, key: tuple[str, str]) -> bytes:
+        digest = self._groups.get(key)
+        if digest is None:
+            h = hashlib.blake2b(repr(key).encode(), digest_size=20)
+            for oid in self._index.get(key, ()):
+                h.update(self._signature(oid))
+            digest = self._groups[key] = h.digest()
+        return digest
+
+    def key(self, case: Case) -> bytes:
+        if not self._base:
+            book = self.book
+            self._base = fingerprint(
+                code_fingerprint(), self.limit, book.policies, book.places.by_id, book.themes, book.framework
+            )
+        h = hashlib.blake2b(self._base, digest_size=20)
+        h.update(self._signature(case.id))
+        for key in dict.fromkeys(self._keys(case)):
+            if key[0] in FINDS:
+                h.update(self._group(key))
+        for oid in self._curated.get(case.id, ()):
+            h.update(b"curated" + self._signature(oid))
+        return h.digest()
 
     def _keys(self, case: Case) -> Iterable[tuple[str, str]]:
         for p in case.policies:
@@ -130,6 +190,24 @@ class RelatedCases:
     def of(self, case: Case) -> list[Related]:
         """At most `limit` related cases: curated ones in the editor's order, then the others by
         what they share, ties to the newest."""
+        if self.memo is None:
+            return self._compute(case)
+        key = self.key(case)
+        kept = self.memo.read(key)
+        if kept is not None:
+            try:
+                entries = marshal.loads(kept)
+                return [
+                    Related(self.book.cases[oid], curated, tuple(reasons), score)
+                    for oid, curated, reasons, score in entries
+                ]
+            except (EOFError, ValueError, TypeError, KeyError):
+                pass  # an entry from another version: computed again below
+        out = self._compute(case)
+        self.memo.write(key, marshal.dumps([(r.case.id, r.curated, list(r.reasons), r.score) for r in out]))
+        return out
+
+    def _compute(self, case: Case) -> list[Related]:
         book = self.book
         out: list[Related] = []
         picked = set(self._curated.get(case.id, ()))

@@ -13,7 +13,7 @@ from ..dates import date_zh
 from ..model import Case, Casebook, Collection, Media, Place, SourceRef
 from ..records.images import Rendition
 from . import reference_files, urls
-from .related import Related, RelatedCases
+from .related import Memo, Related, RelatedCases
 
 Photos = Mapping[str, list[Rendition]]  # "<case id>/<file>" -> its sizes
 
@@ -115,6 +115,7 @@ class PlaceGroup:
 @dataclass
 class View:
     book: Casebook
+    related_memo: Memo | None = None  # computed related lists kept between builds (related.RelatedCases)
     SECTIONS = SECTIONS
     browse_page_path = staticmethod(browse_page_path)
 
@@ -155,7 +156,7 @@ class View:
 
     @cached_property
     def _related(self) -> RelatedCases:
-        return RelatedCases(self.book)
+        return RelatedCases(self.book, memo=self.related_memo)
 
     def related(self, case: Case) -> list[Related]:
         """The case page's 相关案例: curated first, then computed, each with its reason."""
