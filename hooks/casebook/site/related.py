@@ -110,7 +110,9 @@ class RelatedCases:
         digest = self._groups.get(key)
         if digest is None:
             h = hashlib.blake2b(repr(key).encode(), digest_size=20)
-            for oid in self._index.get(key, ()):
+            # By id, not in the index's order (by title): a list does not depend on the order
+            # its candidates are counted in, and a retitled case must not change its groups.
+            for oid in sorted(self._index.get(key, ())):
                 h.update(self._signature(oid))
             digest = self._groups[key] = h.digest()
         return digest
