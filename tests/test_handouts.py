@@ -290,13 +290,6 @@ def test_the_cache_reuses_unchanged_files_and_remakes_changed_ones(
     assert sixth.made == 1 and victim.is_file() and zipfile.is_zipfile(victim)
 
 
-def test_the_build_keeps_handouts_outside_the_repository() -> None:
-    """A pull request can commit files under the repository's .cache; the Word and slide files
-    are kept in the user's cache, which no pull request reaches."""
-    build = (ROOT / "hooks" / "casebook_mkdocs" / "build.py").read_text(encoding="utf-8")
-    assert 'handouts.make(self.book, user_cache_dir() / "handouts")' in build
-
-
 # Text that would be markup if it were pasted into the document's XML rather than escaped.
 HOSTILE = ("</w:t></w:r><w:r><w:t>注入", "A & B <b>粗</b>", "引号\"'’", "{{ h.title }}", "]]>", "&amp;")
 

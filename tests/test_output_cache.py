@@ -53,6 +53,7 @@ def test_a_warm_build_is_the_cold_build_byte_for_byte(project: Path, tmp_path: P
     warm = _build(project, tmp_path / "warm", home)
     cases = len(list((project / "cases").glob("*.yml")))
     assert re.search(rf"{cases} 个案例页面取自缓存", warm), warm[-2000:]
+    assert "Word 与幻灯片文件 0 个新生成" in warm, warm[-2000:]
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
 
 
@@ -75,10 +76,18 @@ def test_after_an_edit_the_warm_build_is_what_a_cold_build_of_the_edit_makes(pro
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
 
 
-def test_compiled_templates_are_kept_outside_the_repository(project: Path, tmp_path: Path) -> None:
-    """Jinja's compiled templates are code: a pull request can commit the repository's .cache,
-    so they must live in the user's cache only."""
+def test_compiled_templates_and_made_files_are_kept_outside_the_repository(project: Path, tmp_path: Path) -> None:
+    """Jinja's compiled templates are code, and a cached Word or slide file is published as it
+    is: a pull request can commit the repository's .cache, so both live in the user's cache
+    only, and a file planted where an earlier version kept handouts is never published."""
+    planted = project / ".cache" / "handouts"
+    planted.mkdir(parents=True, exist_ok=True)
+    (planted / "forged.docx").write_bytes(b"PK forged")
     home = tmp_path / "home"
     _build(project, tmp_path / "site", home)
     assert not (project / ".cache" / "jinja").exists()
     assert any((home / ".cache" / "casebook" / "jinja").rglob("*.cache"))
+    kept = {p.read_bytes() for p in (home / ".cache" / "casebook" / "handouts" / "files").rglob("*") if p.is_file()}
+    published = [p for p in (tmp_path / "site").rglob("*") if p.suffix in (".docx", ".pptx")]
+    assert published and all(p.read_bytes() in kept for p in published)
+    assert [p.name for p in planted.iterdir()] == ["forged.docx"]

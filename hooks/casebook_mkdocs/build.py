@@ -16,16 +16,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from casebook.model import Casebook
+from casebook.model import Case, Casebook
 from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import Diagnostic, format_text
 from casebook.records.keyed_files import KeyedFiles
 from casebook.records.loader import Project, load
-from casebook.site import handouts
+from casebook.site import handouts, urls
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
-from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, photos, qr_codes
+from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, open_data_files, photos, qr_codes
 from casebook.site.preview import PreviewMemory, error_pages
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
@@ -120,12 +120,19 @@ class CasebookBuild:
         # Compiled templates are code: kept in the user's cache, never in the repository's
         # .cache, where a pull request could commit a compiled template that runs anything.
         templates = Templates(_PREVIEW.fields if self.preview else None, user_cache_dir() / "jinja" / "core")
-        # Word and slide files first: the pages that link to them name their sizes. A preview
-        # leaves them out, as it does the open data: seconds per save at a thousand cases.
-        made = handouts.Handouts()
+        # The open data first (it depends on the records alone), while the second process
+        # draws the QR codes; then the Word and slide files, which embed those codes, before
+        # the pages, which name the files' sizes. A preview leaves out both: seconds per save
+        # at a thousand cases.
+        made, data = handouts.Handouts(), []
         if not self.preview:
+            try:
+                data = open_data_files(self.book)
+            except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
+                raise PluginError(f"开放数据无法生成：{exc}") from exc
+            assert self.qr is not None
             start = time.perf_counter()
-            made = handouts.make(self.book, user_cache_dir() / "handouts")
+            made = handouts.make(self.book, user_cache_dir() / "handouts", self.qr.png)
             log.info(
                 "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
                 made.made,
@@ -157,8 +164,8 @@ class CasebookBuild:
             if file.modified:
                 self.written.add(page.path)
         try:
-            generated = files(self.site, self.project.schema_dir, open_data=not self.preview)
-        except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
+            generated = data + files(self.site, self.project.schema_dir, open_data=False)
+        except ExportError as exc:  # the export schema, made from the case schema's fields
             raise PluginError(f"开放数据无法生成：{exc}") from exc
         for item in generated:
             if isinstance(item.content, Path):  # a made file in the cache: copied, never held in memory
@@ -170,7 +177,15 @@ class CasebookBuild:
             _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))
         # Last: a case's card links the files above (its Word handout, its slides) that exist.
         published = {f.src_uri for f in files_}
-        for item in case_cards(self.site, published):
+        site = self.site
+
+        def card_changed(case: Case) -> bool:
+            # A preview writes again only the cards of cases whose page key changed (a card
+            # shows nothing its page does not): making and writing 5,000 was a second a save.
+            key = site.case_key(case)
+            return key is None or _PREVIEW.changed_key(config.site_dir, urls.case_card(case.id), key)
+
+        for item in case_cards(site, published, card_changed if self.preview else None):
             _add(files_, File.generated(config, item.path, content=item.content))
         return files_
 

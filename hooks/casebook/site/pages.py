@@ -83,6 +83,7 @@ class SitePages:
         self.downloads: Mapping[str, list[Download]] = downloads or {}
         self.cache = cache
         self.keys = PageKeys(book, self.photos) if cache is not None else None
+        self._case_keys: dict[str, bytes] = {}  # the page and the card of a case ask for it
 
     def render(
         self,
@@ -129,9 +130,12 @@ class SitePages:
         slide files it offers (the page names their sizes)."""
         if self.keys is None:
             return None
-        related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
-        offered = [(d.path, d.label, d.format, d.size) for d in self.downloads.get(urls.case(case.id), ())]
-        return fingerprint(self.keys.case(case), related, offered)
+        key = self._case_keys.get(case.id)
+        if key is None:
+            related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
+            offered = [(d.path, d.label, d.format, d.size) for d in self.downloads.get(urls.case(case.id), ())]
+            key = self._case_keys[case.id] = fingerprint(self.keys.case(case), related, offered)
+        return key
 
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
@@ -301,13 +305,17 @@ class SitePages:
         return out
 
 
-def case_cards(site: SitePages, available: Container[str]) -> list[GeneratedFile]:
+def case_cards(
+    site: SitePages, available: Container[str], wanted: Callable[[Case], bool] | None = None
+) -> list[GeneratedFile]:
     """Each case's card for the basket and the comparison. `available`: every path the site
-    will publish, so that a case's Word and slide files are linked once they exist."""
+    will publish, so that a case's Word and slide files are linked once they exist. `wanted`:
+    the cases whose card is to be made (a preview server leaves out those it wrote unchanged)."""
     fields = site.templates.fields
     return [
         GeneratedFile(urls.case_card(c.id), card_json(site.view, fields, c, available))
         for c in site.book.cases_by_title
+        if wanted is None or wanted(c)
     ]
 
 
@@ -329,12 +337,10 @@ def browse_chunks(view: View) -> list[GeneratedFile]:
     ]
 
 
-def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[GeneratedFile]:
-    """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
-    schemas, photos, the Word and slide downloads and old-URL redirects. A preview leaves out the
-    open data and the feed (`open_data=False`): it shows pages, and they are a second's work at
-    thousands of cases."""
-    book = site.book
+def open_data_files(book: Casebook) -> list[GeneratedFile]:
+    """The open data, the feed, and a reference manager's files of each case and collection:
+    what a preview leaves out (they are seconds of work at thousands of cases that no preview
+    needs). They depend on the records alone, so a build may make them before anything else."""
     exports: dict[str, Callable[[Casebook], str | bytes]] = {
         "data/cases.json": cases_json,
         "data/cases.csv": cases_csv,
@@ -342,10 +348,17 @@ def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[
         "feed.xml": atom_feed,
     }
     assert tuple(exports) == OPEN_DATA
-    out = [GeneratedFile(path, make(book)) for path, make in exports.items()] if open_data else []
+    out = [GeneratedFile(path, make(book)) for path, make in exports.items()]
+    return out + [GeneratedFile(path, text) for path, text in reference_files.files(book)]
+
+
+def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[GeneratedFile]:
+    """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
+    schemas, photos, the Word and slide downloads and old-URL redirects. `open_data=False`
+    leaves out `open_data_files` (a preview; or a build that made them first)."""
+    book = site.book
+    out = open_data_files(book) if open_data else []
     out += browse_chunks(site.view)
-    if open_data:  # with the open data: a reference manager's files of each case and collection
-        out += [GeneratedFile(path, text) for path, text in reference_files.files(book)]
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
     out.append(GeneratedFile(EXPORT_SCHEMA, export_schema_json(book)))
     for key, sizes in site.photos.items():

@@ -209,6 +209,7 @@ class QrBatch:
         self.missing = [u for u in dict.fromkeys(urls) if not is_trusted(cache_path(u, cache_dir), known)]
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[int] | None = None
+        self._known: dict[str, str] | None = None  # the digest record, read once the batch is done
 
     def path(self, url: str) -> Path:
         return cache_path(url, self.cache_dir)
@@ -230,6 +231,19 @@ class QrBatch:
         finally:
             self._pool.shutdown()
             self._pool = self._job = None
+
+    def png(self, url: str) -> bytes:
+        """One code, as the batch left it in the cache (waiting for the batch first), or drawn
+        here when it is not one of the batch's or not trusted. The Word and slide files embed
+        the same codes as the pages: drawn once per build, not twice."""
+        self.wait()
+        if self._known is None:
+            self._known = _load_digests(self.digests)
+        path = self.path(url)
+        data = _read_cached(path)
+        if data is not None and self._known.get(path.name) == _digest(data):
+            return data
+        return draw(url)
 
     def close(self) -> None:
         """Stop drawing (the build failed); codes already drawn stay in the cache."""

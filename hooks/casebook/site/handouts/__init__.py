@@ -85,15 +85,16 @@ def _jobs(book: Casebook) -> list[_Job]:
     return out
 
 
-def make(book: Casebook, cache_dir: Path) -> Handouts:
-    """Every page's downloads: from the cache when their inputs are unchanged, made otherwise."""
+def make(book: Casebook, cache_dir: Path, qr_png: Callable[[str], bytes] = qr.draw) -> Handouts:
+    """Every page's downloads: from the cache when their inputs are unchanged, made otherwise.
+    `qr_png` gives the code of a URL (a build passes the codes its pages get: `qr.QrBatch.png`)."""
     cache = FileCache(cache_dir)
     codes: dict[str, bytes] = {}
 
     def qr_pngs(handout: content.Handout) -> dict[str, bytes]:
         for url in (handout.url, *(c.url for c in handout.cases)):
             if url not in codes:
-                codes[url] = qr.draw(url)
+                codes[url] = qr_png(url)
         return codes
 
     result = Handouts()
