@@ -127,6 +127,8 @@ def case_path(site_dir: Path, ids: Iterable[str] | None = None) -> str:
 
 
 def page_paths(site_dir: Path, case_ids: Iterable[str] | None = None) -> dict[str, str]:
+    if not (site_dir / "index.html").is_file():
+        raise LighthouseError(f"{site_dir} has no index.html: is it a built site (mkdocs build)?")
     paths = {**FIXED_PATHS, CASE: case_path(site_dir, case_ids)}
     for page, path in paths.items():
         if not (site_dir / path / "index.html").is_file():

@@ -317,7 +317,8 @@ LIGHTHOUSE_NOTES = """\
   the median performance score gives every number of its row, and all the runs' performance
   scores are in brackets: under load on a shared 2-core machine they vary by several points.
   *LCP* largest contentful paint, *CLS* cumulative layout shift, *TBT* total blocking time, as
-  Lighthouse simulates them. The case is the real case with the most HTML.
+  Lighthouse simulates them. The case is the real case with the most HTML in the real
+  site, and the same case in the larger one.
 """
 
 NOTES = """\

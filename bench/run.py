@@ -99,12 +99,13 @@ def real_case_ids(source: Path) -> list[str]:
     return sorted(p.stem for p in (source / "cases").glob("*.yml"))
 
 
-def audit(site_dir: Path, label: str, args: argparse.Namespace) -> lighthouse.SiteScores:
+def audit(
+    site_dir: Path, label: str, args: argparse.Namespace, case_ids: Sequence[str] | None = None
+) -> lighthouse.SiteScores:
     """Lighthouse on a built site; a site it cannot audit is a finding, not a crash."""
+    ids = case_ids or real_case_ids(args.source)
     try:
-        return lighthouse.measure_site(
-            site_dir, label, args.lighthouse_runs, real_case_ids(args.source), progress=progress
-        )
+        return lighthouse.measure_site(site_dir, label, args.lighthouse_runs, ids, progress=progress)
     except (lighthouse.LighthouseError, OSError) as exc:
         progress(f"  lighthouse {label} FAILED: {exc}")
         return lighthouse.SiteScores(label, error=str(exc)[:200])
@@ -124,6 +125,13 @@ def audit_real_site(args: argparse.Namespace, skip: str) -> lighthouse.SiteScore
             return lighthouse.SiteScores(label, error=f"the build failed: {build_error(build)}")
         progress(f"  real build: {build.seconds:.1f} s")
         return audit(project / "site", label, args)
+
+
+def audited_case(real: lighthouse.SiteScores) -> list[str] | None:
+    """The case the real site was audited on: the same page is compared in larger sites, where
+    the heaviest real case may be another (its related cases change)."""
+    path = next((s.path for s in real.pages if s.page == lighthouse.CASE and s.path), "")
+    return [path.strip("/").split("/")[-1]] if path else None
 
 
 @contextmanager
@@ -306,7 +314,7 @@ def run(args: argparse.Namespace) -> str:
             result, site = measure_size(n, records[:n], tmp, query, skip, args.source)
             results.append(result)
             if n in LIGHTHOUSE_SIZES and site is not None and not lighthouse_skipped:
-                audits.append(audit(site, f"{n:,}", args))
+                audits.append(audit(site, f"{n:,}", args, audited_case(audits[0])))
             if n == args.profile_size:
                 progress(f"  profiling one in-process build → {args.profile_out}")
                 shutil.rmtree(tmp / "hook" / ".cache", ignore_errors=True)  # as cold as the timed build
