@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bench.lighthouse import PAGES as LIGHTHOUSE_PAGES
+from bench.lighthouse import TARGET_ACCESSIBILITY, PageScore, SiteScores
 from bench.measure import PageSizes
 from bench.profiling import ProfileResult
 from bench.search_probe import Quality, SearchProbe
@@ -209,6 +211,27 @@ def judged(target: Target, results: Sequence[SizeResult]) -> list[tuple[SizeResu
     return [(stand_in, f"{stand_in.generated:,} (not measured at {wanted})")]
 
 
+def lighthouse_target_rows(sites: Sequence[SiteScores]) -> list[list[str]]:
+    """Issue 11's target, one row per page of every site audited; a skipped audit keeps its rows."""
+    rows = []
+    limit = f"≥ {TARGET_ACCESSIBILITY}"
+    for site in sites:
+        scores = {s.page: s for s in site.pages}
+        for page in LIGHTHOUSE_PAGES:
+            name = f"Lighthouse accessibility: {page}"
+            score = scores.get(page)
+            if score is None:
+                failed = site.error or not site.skipped  # a page missing from an audited site failed too
+                why = site.error or site.skipped or "not audited"
+                rows.append([name, limit, site.label, why, "FAIL" if failed else "SKIPPED"])
+            elif score.accessibility is None:
+                rows.append([name, limit, site.label, score.error, "FAIL"])
+            else:
+                verdict = "PASS" if score.accessibility >= TARGET_ACCESSIBILITY else "FAIL"
+                rows.append([name, limit, site.label, str(score.accessibility), verdict])
+    return rows
+
+
 def target_rows(results: Sequence[SizeResult]) -> list[list[str]]:
     rows = []
     for target in TARGETS:
@@ -235,6 +258,68 @@ def hotspot_table(profile: ProfileResult) -> str:
     rows = [[h.label.strip(), f"{h.seconds:,.2f}", f"{h.share:.0%}"] for h in profile.hotspots]
     return table(("part of the build", "seconds (profiled)", "share"), rows)
 
+
+LIGHTHOUSE_COLUMNS = ("site", "page", "path", "accessibility", "performance (runs)", "LCP (s)", "CLS", "TBT (ms)")
+
+
+def lighthouse_row(site: SiteScores, s: PageScore) -> list[str]:
+    if s.accessibility is None:
+        return [site.label, s.page, f"/{s.path}", f"FAILED: {s.error}", "—", "—", "—", "—"]
+    runs = "/".join(map(str, s.performance_runs))
+    return [
+        site.label,
+        s.page,
+        f"/{s.path}",
+        str(s.accessibility),
+        f"{_or_dash(s.performance, 'd')} ({runs})",
+        _or_dash(None if s.lcp_ms is None else s.lcp_ms / 1000, ",.1f"),
+        _or_dash(s.cls, ".3f"),
+        _or_dash(s.tbt_ms, ",.0f"),
+    ]
+
+
+def lighthouse_section(sites: Sequence[SiteScores]) -> list[str]:
+    """The table, what failed in accessibility, and why a site was not audited."""
+    rows = [lighthouse_row(site, s) for site in sites for s in site.pages]
+    parts = [table(LIGHTHOUSE_COLUMNS, rows)] if rows else []
+    failing = [
+        f"- {site.label}, {s.page}: `{a.id}` ({a.count} element{'' if a.count == 1 else 's'}"
+        f"{': ' if a.elements else ''}{', '.join(f'`{e}`' for e in a.elements)})"
+        for site in sites
+        for s in site.pages
+        for a in s.failed_audits
+    ]
+    errors = [f"- {site.label}, {s.page}: {s.error}" for site in sites for s in site.pages if s.error]
+    skipped = [f"- {site.label}: skipped ({site.skipped})" for site in sites if site.skipped]
+    skipped += [f"- {site.label}: FAILED ({site.error})" for site in sites if site.error]
+    savings = [s.compression_lcp_ms for site in sites for s in site.pages if s.compression_lcp_ms is not None]
+    if savings:
+        parts += [
+            "",
+            f"The local server sends no compression; Lighthouse estimates that compressed text, as GitHub Pages "
+            f"sends it, would take {min(savings) / 1000:.1f}–{max(savings) / 1000:.1f} s off these LCPs.",
+        ]
+    if failing:
+        parts += ["", "Accessibility audits that failed:", "", *failing]
+    if errors:
+        parts += ["", "Runs that failed:", "", *errors]
+    if skipped:
+        parts += ["", *skipped]
+    return parts
+
+
+LIGHTHOUSE_NOTES = """\
+- *Lighthouse (mobile)*: Lighthouse 12 (`bench/lighthouse/`, pinned) with its default mobile
+  settings (a Moto G Power's screen, simulated slow 4G and 4× CPU slowdown) in Debian's headless
+  Chromium, categories accessibility and performance, the site served by Python's http.server on
+  127.0.0.1 **without compression** (GitHub Pages compresses, so LCP is pessimistic here). *real*
+  is a build of the repository's own records alone. Each page is run {runs} times; the run with
+  the median performance score gives every number of its row, and all the runs' performance
+  scores are in brackets: under load on a shared 2-core machine they vary by several points.
+  *LCP* largest contentful paint, *CLS* cumulative layout shift, *TBT* total blocking time, as
+  Lighthouse simulates them. The case is the real case with the most HTML in the real
+  site, and the same case in the larger one.
+"""
 
 NOTES = """\
 - N is the number of generated records; each project also holds the real records of `cases/`
@@ -276,9 +361,19 @@ def weights(results: Sequence[SizeResult]) -> str:
     return "\n".join(lines)
 
 
-def markdown(results: Sequence[SizeResult], profile: ProfileResult | None, context: Sequence[str], query: str) -> str:
+def markdown(
+    results: Sequence[SizeResult],
+    profile: ProfileResult | None,
+    context: Sequence[str],
+    query: str,
+    lighthouse: Sequence[SiteScores] = (),
+    lighthouse_runs: int = 1,
+) -> str:
     parts = ["# Benchmark results", "", *context, "", "## Measurements", "", table(COLUMNS, [row(r) for r in results])]
-    parts += ["", "## Targets", "", table(TARGET_COLUMNS, target_rows(results)), ""]
+    if lighthouse:
+        parts += ["", "## Lighthouse (mobile)", "", *lighthouse_section(lighthouse)]
+    targets = target_rows(results) + lighthouse_target_rows(lighthouse)
+    parts += ["", "## Targets", "", table(TARGET_COLUMNS, targets), ""]
     load = ", ".join(f"{r.load_average:.1f} (N = {r.generated:,})" for r in results)
     engines = "、".join(sorted({r.search.engine for r in results if r.search})) or "none measured"
     notes = NOTES.replace("a query typed", f"the query “{query}” typed")
@@ -286,6 +381,8 @@ def markdown(results: Sequence[SizeResult], profile: ProfileResult | None, conte
         f"- The build with the hook failed at N = {r.generated:,}: {r.build_error}\n" for r in results if r.build_error
     )
     notes += f"- Search engine of the built site: {engines}.\n"
+    if any(site.pages for site in lighthouse):
+        notes += LIGHTHOUSE_NOTES.format(runs=lighthouse_runs)
     parts += ["## Notes", "", notes + f"- 1-minute load average when each size started: {load}.", ""]
     parts += ["## Other page weights", "", weights(results), ""]
     if profile is not None:

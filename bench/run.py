@@ -5,6 +5,7 @@ the table (also written to bench/results.md).
     python bench/run.py                      # N = 100, 1,000 and 5,000 (several minutes)
     python bench/run.py --sizes 100,1000
     python bench/run.py --quick              # N = 20, results in bench/work/quick/
+    python bench/run.py --no-lighthouse      # without the Lighthouse audit (bench/lighthouse.py)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure, report, search_probe
+from bench import lighthouse, measure, report, search_probe
 from bench.generate import ROOT, Record, generate, make_project, read_reference
 from bench.profiling import ProfileResult, profile_build
 from casebook.records.diagnostics import format_text
@@ -33,6 +34,9 @@ from casebook.records.diagnostics import format_text
 BENCH = Path(__file__).resolve().parent
 QUICK_SIZE = 20
 SEARCH_TIMEOUT_S = 300
+# The generated sizes Lighthouse audits besides the real site: the browse page at 1,000 cases
+# (about 5 minutes of audits; at 5,000 it would tell little more).
+LIGHTHOUSE_SIZES = (1000,)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -44,6 +48,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--profile-out", type=Path, help="profile file (default bench/profile.txt)")
     p.add_argument("--profile-size", type=int, help="N of the profiled build (default 1,000 if measured)")
     p.add_argument("--no-browser", action="store_true", help="skip the search measurement")
+    p.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse audit")
+    p.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=lighthouse.RUNS,
+        help=f"Lighthouse runs a page, the median kept (default {lighthouse.RUNS})",
+    )
     p.add_argument("--keep", type=Path, help="keep the generated projects and sites in this folder")
     p.add_argument(
         "--source",
@@ -73,6 +84,54 @@ def browser_skip(no_browser: bool) -> str:
     if reason and search_probe.required():
         raise SystemExit(f"the search measurement must run ({search_probe.REQUIRE_ENV} is set) but {reason}")
     return reason
+
+
+def lighthouse_skip(no_lighthouse: bool) -> str:
+    """Why the Lighthouse audit is skipped ("" when it runs); a failure when it must run."""
+    reason = "--no-lighthouse" if no_lighthouse else lighthouse.missing()
+    if reason and lighthouse.required():
+        raise SystemExit(f"the Lighthouse audit must run ({lighthouse.REQUIRE_ENV} is set) but {reason}")
+    return reason
+
+
+def real_case_ids(source: Path) -> list[str]:
+    """The ids of the project's own records (a record's file is named by its id)."""
+    return sorted(p.stem for p in (source / "cases").glob("*.yml"))
+
+
+def audit(
+    site_dir: Path, label: str, args: argparse.Namespace, case_ids: Sequence[str] | None = None
+) -> lighthouse.SiteScores:
+    """Lighthouse on a built site; a site it cannot audit is a finding, not a crash."""
+    ids = case_ids or real_case_ids(args.source)
+    try:
+        return lighthouse.measure_site(site_dir, label, args.lighthouse_runs, ids, progress=progress)
+    except (lighthouse.LighthouseError, OSError) as exc:
+        progress(f"  lighthouse {label} FAILED: {exc}")
+        return lighthouse.SiteScores(label, error=str(exc)[:200])
+
+
+def audit_real_site(args: argparse.Namespace, skip: str) -> lighthouse.SiteScores:
+    """Lighthouse on a build of the project's own records alone, the site readers see today."""
+    label = "real"
+    if skip:
+        return lighthouse.SiteScores(label, skipped=skip)
+    progress("real site (the project's own records)")
+    with workspace(args.keep, 0) as tmp:
+        project = make_project(tmp / "real", [], args.source)
+        build = measure.run_build(project, tmp / "real-build.log", home=tmp / "home")
+        if build.returncode:
+            progress(f"  real build FAILED: {build_error(build)}")
+            return lighthouse.SiteScores(label, error=f"the build failed: {build_error(build)}")
+        progress(f"  real build: {build.seconds:.1f} s")
+        return audit(project / "site", label, args)
+
+
+def audited_case(real: lighthouse.SiteScores) -> list[str] | None:
+    """The case the real site was audited on: the same page is compared in larger sites, where
+    the heaviest real case may be another (its related cases change)."""
+    path = next((s.path for s in real.pages if s.page == lighthouse.CASE and s.path), "")
+    return [path.strip("/").split("/")[-1]] if path else None
 
 
 @contextmanager
@@ -173,7 +232,8 @@ def plain_build(hook: Path, validation: measure.Validation, tmp: Path) -> measur
 
 def measure_size(
     n: int, records: Sequence[Record], tmp: Path, query: str, skip: str, source: Path
-) -> report.SizeResult:
+) -> tuple[report.SizeResult, Path | None]:
+    """The measurements of one size, and the site its build wrote (None when the build failed)."""
     load_average = os.getloadavg()[0]
     hook = make_project(tmp / "hook", records, source)
     validation = validated(hook)
@@ -191,7 +251,7 @@ def measure_size(
     if search:
         progress(f"  search: {search.bytes:,} bytes in {search.responses} responses, {search.seconds:.1f} s")
     quality, quality_note = probe_quality(hook, "the build failed" if build.returncode else skip)
-    return report.SizeResult(
+    result = report.SizeResult(
         generated=n,
         records=validation.records,
         validate_rate=validation.rate,
@@ -214,6 +274,7 @@ def measure_size(
         quality=quality,
         quality_note=quality_note,
     )
+    return result, None if build.returncode else hook / "site"
 
 
 def describe_source(source: Path) -> str:
@@ -240,29 +301,38 @@ def context_lines(args: argparse.Namespace, real_records: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> str:
     skip = browser_skip(args.no_browser)
+    lighthouse_skipped = lighthouse_skip(args.no_lighthouse)
     records = generate(max(args.sizes), args.seed, read_reference(args.source))
     query = search_query(records)
     results: list[report.SizeResult] = []
+    audits = [audit_real_site(args, lighthouse_skipped)]
     profile: ProfileResult | None = None
     text = ""
     for n in args.sizes:
         progress(f"N = {n:,}")
         with workspace(args.keep, n) as tmp:
-            result = measure_size(n, records[:n], tmp, query, skip, args.source)
+            result, site = measure_size(n, records[:n], tmp, query, skip, args.source)
             results.append(result)
+            if n in LIGHTHOUSE_SIZES and site is not None and not lighthouse_skipped:
+                audits.append(audit(site, f"{n:,}", args, audited_case(audits[0])))
             if n == args.profile_size:
                 progress(f"  profiling one in-process build → {args.profile_out}")
                 shutil.rmtree(tmp / "hook" / ".cache", ignore_errors=True)  # as cold as the timed build
                 profile = profile_build(tmp / "hook", tmp / "profile-site", args.profile_out, result.records)
-        text = write_results(args, results, profile, query)  # after every size: a later crash keeps these
+        # after every size: a later crash keeps these
+        text = write_results(args, results, profile, query, audits)
     return text
 
 
 def write_results(
-    args: argparse.Namespace, results: list[report.SizeResult], profile: ProfileResult | None, query: str
+    args: argparse.Namespace,
+    results: list[report.SizeResult],
+    profile: ProfileResult | None,
+    query: str,
+    audits: Sequence[lighthouse.SiteScores] = (),
 ) -> str:
     real = results[0].records - results[0].generated
-    text = report.markdown(results, profile, context_lines(args, real), query)
+    text = report.markdown(results, profile, context_lines(args, real), query, audits, args.lighthouse_runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     return text
