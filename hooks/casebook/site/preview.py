@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..records.check_cache import PreviewChecks
 from ..records.diagnostics import Diagnostic
@@ -29,6 +30,7 @@ class PreviewMemory:
     fields: MarkdownFields = field(default_factory=lambda: MarkdownFields(remember=True))
     checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
     related: MemoryEntries = field(default_factory=MemoryEntries)  # computed related lists, by their key
+    qr_checked: set[Path] = field(default_factory=set)  # QR codes found trusted or drawn (qr.QrBatch)
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:

@@ -201,12 +201,20 @@ class QrBatch:
     # Below this, starting a process costs more than drawing the codes here.
     BACKGROUND_FROM = 50
 
-    def __init__(self, urls: list[str], cache_dir: Path, digests: Path | None = None) -> None:
+    def __init__(
+        self, urls: list[str], cache_dir: Path, digests: Path | None = None, checked: set[Path] | None = None
+    ) -> None:
+        """`checked`: codes this process has found trusted or drawn already (a preview server
+        keeps them between saves: hashing 5,000 codes on every save was a tenth of it)."""
         self.cache_dir = cache_dir
         self.digests = digests or default_digests()
         _own_cache_dir(cache_dir)
         known = _load_digests(self.digests)
-        self.missing = [u for u in dict.fromkeys(urls) if not is_trusted(cache_path(u, cache_dir), known)]
+        checked = checked if checked is not None else set()
+        paths = {u: cache_path(u, cache_dir) for u in dict.fromkeys(urls)}
+        self.missing = [u for u, p in paths.items() if p not in checked and not is_trusted(p, known)]
+        # Remembered as good from now on: what is missing is drawn by this batch.
+        checked.update(paths.values())
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[int] | None = None
         self._known: dict[str, str] | None = None  # the digest record, read once the batch is done
