@@ -43,7 +43,7 @@ class SizeResult:
     validate_rate: float
     build_seconds: float
     case_pages: int
-    plain_seconds: float
+    plain_seconds: float | None  # None: not measured (--builds-only)
     peak_rss: int
     html: PageSizes
     site_bytes: int
@@ -70,7 +70,9 @@ class SizeResult:
 
     @property
     def overhead(self) -> float | None:
-        return None if self.build_error else self.build_seconds / self.plain_seconds - 1
+        if self.build_error or not self.plain_seconds:
+            return None
+        return self.build_seconds / self.plain_seconds - 1
 
     @property
     def search_failed(self) -> bool:
@@ -92,7 +94,7 @@ def row(r: SizeResult) -> list[str]:
         _or_dash(r.warm_speedup, ".1f"),
         f"{r.case_pages:,}",
         _or_dash(r.pages_per_second, ",.1f"),
-        f"{r.plain_seconds:,.1f}",
+        _or_dash(r.plain_seconds, ",.1f"),
         _or_dash(r.overhead, "+.1%"),
         f"{r.peak_rss / MB:,.0f}",
         _or_dash(r.preview_seconds, ",.1f") if r.preview_seconds is not None or not r.preview_note else r.preview_note,

@@ -48,6 +48,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--profile-out", type=Path, help="profile file (default bench/profile.txt)")
     p.add_argument("--profile-size", type=int, help="N of the profiled build (default 1,000 if measured)")
     p.add_argument("--no-browser", action="store_true", help="skip the search measurement")
+    p.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="only validation and the cold and warm builds: no plain MkDocs build, preview, search or Lighthouse "
+        "(for N = 20,000)",
+    )
     p.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse audit")
     p.add_argument(
         "--lighthouse-runs",
@@ -231,7 +237,7 @@ def plain_build(hook: Path, validation: measure.Validation, tmp: Path) -> measur
 
 
 def measure_size(
-    n: int, records: Sequence[Record], tmp: Path, query: str, skip: str, source: Path
+    n: int, records: Sequence[Record], tmp: Path, query: str, skip: str, source: Path, builds_only: bool = False
 ) -> tuple[report.SizeResult, Path | None]:
     """The measurements of one size, and the site its build wrote (None when the build failed)."""
     load_average = os.getloadavg()[0]
@@ -245,8 +251,12 @@ def measure_size(
         # ~/.cache/casebook between runs, or an editor's second `make build`.
         warm = measure.run_build(hook, tmp / "hook-warm-build.log", home=tmp / "home")
         progress(f"  warm build: {warm.seconds:.1f} s ({build.seconds / warm.seconds:.1f}× faster than cold)")
-    plain = plain_build(hook, validation, tmp)
-    preview, preview_note = probe_preview(hook, tmp)
+    if builds_only:  # the cold and warm builds alone (N = 20,000: the others would take an hour)
+        plain, (preview, preview_note) = None, (None, "--builds-only")
+        skip = skip or "--builds-only"
+    else:
+        plain = plain_build(hook, validation, tmp)
+        preview, preview_note = probe_preview(hook, tmp)
     search, note = probe_search(hook / "site", query, "the build failed" if build.returncode else skip)
     if search:
         progress(f"  search: {search.bytes:,} bytes in {search.responses} responses, {search.seconds:.1f} s")
@@ -257,7 +267,7 @@ def measure_size(
         validate_rate=validation.rate,
         build_seconds=build.seconds,
         case_pages=len(pages),
-        plain_seconds=plain.seconds,
+        plain_seconds=plain.seconds if plain is not None else None,
         peak_rss=build.peak_rss,
         html=measure.page_sizes(pages),
         site_bytes=measure.tree_bytes(hook / "site"),
@@ -301,7 +311,7 @@ def context_lines(args: argparse.Namespace, real_records: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> str:
     skip = browser_skip(args.no_browser)
-    lighthouse_skipped = lighthouse_skip(args.no_lighthouse)
+    lighthouse_skipped = lighthouse_skip(args.no_lighthouse or args.builds_only)
     records = generate(max(args.sizes), args.seed, read_reference(args.source))
     query = search_query(records)
     results: list[report.SizeResult] = []
@@ -311,7 +321,7 @@ def run(args: argparse.Namespace) -> str:
     for n in args.sizes:
         progress(f"N = {n:,}")
         with workspace(args.keep, n) as tmp:
-            result, site = measure_size(n, records[:n], tmp, query, skip, args.source)
+            result, site = measure_size(n, records[:n], tmp, query, skip, args.source, args.builds_only)
             results.append(result)
             if n in LIGHTHOUSE_SIZES and site is not None and not lighthouse_skipped:
                 audits.append(audit(site, f"{n:,}", args, audited_case(audits[0])))
