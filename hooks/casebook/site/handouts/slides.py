@@ -234,6 +234,13 @@ def _slides(handout: Handout, qr_pngs: dict[str, bytes]) -> list[_Slide]:
 # -- The package -----------------------------------------------------------------------------
 
 
+@cache
+def _slide_relationships(targets: tuple[tuple[str, str, str], ...]) -> Deflated:
+    """A slide's relationships (its layout, its picture): a handful of kinds in every deck,
+    rendered and compressed once per process rather than once per slide."""
+    return Deflated.of(_render("package/rels.xml.j2", relationships=targets))
+
+
 def _render(name: str, **context: Any) -> bytes:
     return xml_templates().get_template(name).render(**context).encode()
 
@@ -248,7 +255,7 @@ def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
     listed: list[tuple[int, str]] = []
     relationships = list(base.relationships)
     overrides = dict(base.overrides)
-    own: list[tuple[str, bytes]] = []
+    own: list[tuple[str, bytes | Deflated]] = []
     images: dict[bytes, str] = {}  # one part per image, however many slides show it
     for n, slide in enumerate(_slides(handout, qr_pngs), 1):
         rid = f"rId{first + n - 1}"
@@ -262,7 +269,7 @@ def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
             targets.append((_IMAGE_RID, _IMAGE_REL, "../" + images[slide.png].removeprefix("ppt/")))
         xml = _render("slides/slide.xml.j2", slide=slide, image_rid=_IMAGE_RID, text=_TEXT)
         own.append((f"ppt/slides/slide{n}.xml", xml))
-        own.append((f"ppt/slides/_rels/slide{n}.xml.rels", _render(rels, relationships=targets)))
+        own.append((f"ppt/slides/_rels/slide{n}.xml.rels", _slide_relationships(tuple(targets))))
         if new_image:
             own.append((images[slide.png], slide.png))
     defaults = {**base.defaults, "png": "image/png"} if images else base.defaults
