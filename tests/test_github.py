@@ -162,6 +162,11 @@ def test_deploy_workflow_publishes_site_with_the_official_actions() -> None:
     assert "actions/deploy-pages" in uses
     assert position(data, "make build") < position(data, "actions/upload-pages-artifact")
     assert position(data, "actions/upload-pages-artifact") < position(data, "actions/deploy-pages")
+    # The build's caches are kept between deployments, and only the user's cache folder: the
+    # repository's .cache holds nothing a build trusts without checking.
+    cache = uses["actions/cache"]
+    assert cache["with"]["path"] == "~/.cache/casebook"
+    assert position(data, "actions/cache") < position(data, "make build")
 
 
 def test_pre_commit_hooks_run_tools_that_exist() -> None:
