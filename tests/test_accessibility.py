@@ -180,7 +180,7 @@ def test_traditional_pages_show_no_simplified_interface_word(
         if path.endswith("qiaomen/"):
             assert page.locator("[data-cb-copy-section]").inner_text() == "複製鏈接"
         search(page, "敲门")  # the search box's words and its results are the page's too
-        page.locator('.md-header label[for="__drawer"]').focus()
+        page.locator(".md-header [data-cb-menu]").focus()
         words = visible_words(page)
         simplified = sorted({c for c, t in zip(words, to_traditional(words), strict=True) if c != t and c not in built})
         assert not simplified, f"Simplified characters on {path}: {simplified}"
@@ -198,7 +198,7 @@ def test_simplified_pages_keep_simplified_interface_words(browser: Any, served_s
         assert button.is_visible() and button.inner_text() == "复制链接"
         assert page.locator("h2#practice button").count() == 0  # no button inside a heading
         assert page.locator(".cb-search__open").get_attribute("aria-label") == "搜索"
-        assert page.locator('.md-header label[for="__drawer"]').get_attribute("aria-label") == "导航菜单"
+        assert page.locator(".md-header [data-cb-menu]").get_attribute("aria-label") == "导航菜单"
     finally:
         context.close()
 
@@ -229,14 +229,16 @@ def test_menu_button_is_named_and_reachable_by_tab(browser: Any, served_site: st
     try:
         page = context.new_page()
         page.goto(served_site + "cases/", wait_until="load")
-        menu = page.locator('.md-header label[for="__drawer"]')
+        menu = page.locator(".md-header [data-cb-menu]")
         for _ in range(6):  # the skip link and the logo come first
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.getAttribute('for')") == "__drawer":
+            if page.evaluate("document.activeElement.hasAttribute('data-cb-menu')"):
                 break
         else:
             raise AssertionError(f"Tab never reached the menu button (at {focused(page)})")
         assert menu.get_attribute("aria-label") == "导航菜单" and menu.get_attribute("aria-expanded") == "false"
+        # A real button: a <label> may not take role="button" (axe's aria-allowed-role).
+        assert menu.evaluate("e => e.tagName") == "BUTTON" and menu.get_attribute("role") is None
         page.keyboard.press("Enter")
         assert page.evaluate("document.getElementById('__drawer').checked")
         assert menu.get_attribute("aria-expanded") == "true"
@@ -244,7 +246,7 @@ def test_menu_button_is_named_and_reachable_by_tab(browser: Any, served_site: st
         page.keyboard.press("Escape")
         assert not page.evaluate("document.getElementById('__drawer').checked")
         assert menu.get_attribute("aria-expanded") == "false"
-        assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
+        assert page.evaluate("document.activeElement.hasAttribute('data-cb-menu')")
         for _ in range(8):  # on through the header: never into the closed drawer, off screen
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') === null"), focused(page)

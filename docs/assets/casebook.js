@@ -92,31 +92,38 @@
      Here it becomes a named button that Tab reaches, Enter and Space toggle, and Escape closes,
      focus returning to it; the closed drawer is inert where it is a drawer (below Material's
      76.25em, where the ☰ shows; above it the same element is the visible side navigation). */
+  /* Material's ☰ is a <label> for its drawer checkbox: no name, no Tab stop, and a label may not
+     take role="button" (ARIA in HTML). With scripts, a real <button> takes its place: named,
+     in the Tab order, saying whether the drawer is open, moving focus into the drawer when the
+     keyboard opens it and back when Escape closes it. Without scripts the label still works. */
   function menuButton() {
     var toggle = document.getElementById("__drawer");
     var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
     if (!toggle || !label) { return; }
     var drawer = document.querySelector(".md-sidebar--primary");
-    label.setAttribute("role", "button");
-    label.setAttribute("tabindex", "0");
-    label.setAttribute("aria-label", WORDS.menu);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className + " cb-menu-button";
+    button.setAttribute("data-cb-menu", "");
+    button.setAttribute("aria-label", WORDS.menu);
+    button.innerHTML = label.innerHTML;  // Material's own icon (an inline SVG of the theme)
     if (drawer) {
       drawer.id = drawer.id || "cb-drawer";
-      label.setAttribute("aria-controls", drawer.id);
+      button.setAttribute("aria-controls", drawer.id);
     }
+    label.replaceWith(button);
     var wide = window.matchMedia("(min-width: 76.25em)");
     function sync() {
-      label.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+      button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
       if (drawer) { drawer.inert = !wide.matches && !toggle.checked; }
     }
     sync();
     toggle.addEventListener("change", sync);
     if (wide.addEventListener) { wide.addEventListener("change", sync); }
-    label.addEventListener("keydown", function (e) {
-      if (e.key !== "Enter" && e.key !== " ") { return; }
-      e.preventDefault();  // Space would scroll the page
-      toggle.click();      // toggles the checkbox and fires its change event, which Material watches
-      if (toggle.checked && drawer) {
+    button.addEventListener("click", function (e) {
+      toggle.click();  // toggles the checkbox and fires its change event, which Material watches
+      // A click by keyboard (Enter, Space) has no pointer position: focus goes into the drawer.
+      if (e.detail === 0 && toggle.checked && drawer) {
         var first = drawer.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
         if (first) { first.focus(); }
       }
@@ -124,7 +131,7 @@
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && toggle.checked) {
         toggle.click();
-        label.focus();
+        button.focus();
       }
     });
   }

@@ -44,6 +44,11 @@ TRADITIONAL = "s2tw"
 # Other Traditional forms of the same characters that a reader may type into the search box: the
 # dictionary's (羣衆) and Hong Kong's (羣眾). The search map takes them back to Simplified too.
 OTHER_TRADITIONAL = ("s2t", "s2hk")
+# Interface words that Taiwan writes differently, not only in other characters: `s2tw` keeps
+# 搜索, while Taiwan's readers (and Material's and our own zh-Hant interface) say 搜尋. Applied
+# only to pages whose every word is the interface's (a record's words are its own, never swapped).
+REGIONAL_WORDS = {"搜索": "搜尋"}
+INTERFACE_PAGES = frozenset({urls.SEARCH})
 
 
 @cache
@@ -231,6 +236,9 @@ class TraditionalVariant:
         web_path = dest[: -len("index.html")] if dest.endswith("index.html") else dest
         simplified = html.replace('<html lang="zh"', '<html lang="zh-Hans"', 1)
         traditional = to_traditional(simplified).replace('<html lang="zh-Hans"', '<html lang="zh-Hant"', 1)
+        if web_path in INTERFACE_PAGES:
+            for word, regional in REGIONAL_WORDS.items():
+                traditional = traditional.replace(word, regional)
         chars = page_chars(*_articles(simplified, traditional) if self.done else (simplified, traditional))
         return ConvertedPage(
             _finish(simplified, self.site_url, web_path, hant=False),
