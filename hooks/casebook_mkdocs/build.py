@@ -20,7 +20,7 @@ from casebook.model import Case, Casebook
 from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import Diagnostic, format_text
-from casebook.records.keyed_files import KeyedFiles
+from casebook.records.keyed_files import UNUSED_DAYS, KeyedFiles, prune
 from casebook.records.loader import Project, load
 from casebook.site import handouts, urls
 from casebook.site.exports import ExportError
@@ -58,6 +58,8 @@ class _PreviewLeavesOut(logging.Filter):
 
 
 _LEAVES_OUT = _PreviewLeavesOut()
+# The keyed caches in the user's cache folder (records/keyed_files.py), pruned after each build.
+KEYED_CACHES = ("checks", "pages", "output", "related", "handouts/files", "handouts/pages")
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
@@ -289,6 +291,11 @@ class CasebookBuild:
         problems = check_site(self.book, site_dir)
         if problems:
             raise PluginError("站点不完整：\n" + "\n".join(problems))
+        # Only after a build that succeeded: what it used is touched by now, and the rest of
+        # the entries no build has used for a month go.
+        removed = prune(user_cache_dir() / name for name in KEYED_CACHES)
+        if removed:
+            log.info("casebook: 缓存中 %d 个 %d 天未用的条目已删除", removed, UNUSED_DAYS)
 
     def crawlers(self, site_dir: Path) -> None:
         """The core's sitemaps (over MkDocs' own, which dates every page by the build) and robots.txt."""

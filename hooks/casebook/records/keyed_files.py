@@ -1,10 +1,21 @@
 """A folder of cache entries named by their key: the one way the build's caches (record checks,
-case pages, finished pages) keep bytes on disk."""
+case pages, finished pages, related lists, Word and slide files) keep bytes on disk.
+
+Entries are never invalidated (a changed input is a new key), so a cache only grows: every
+entry a build uses is touched, and `prune` removes those no build has used for a while. A CI
+that keeps the cache between deployments then holds what recent builds used, not every page
+of every version since the first."""
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
+
+# Entries no build used for this long are removed at the end of a full build.
+UNUSED_DAYS = 30
 
 
 class KeyedFiles:
@@ -15,10 +26,13 @@ class KeyedFiles:
         return self.folder / key[:1].hex() / key.hex()  # 256 subfolders: no folder of 20,000 files
 
     def read(self, key: bytes) -> bytes | None:
+        path = self.path(key)
         try:
-            return self.path(key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        touch(path)
+        return data
 
     def write(self, key: bytes, data: bytes) -> bool:
         """Whether the entry was written; a cache that cannot be written only makes the next
@@ -32,6 +46,38 @@ class KeyedFiles:
         except OSError:
             return False
         return True
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as used now (its modification time: what `prune` reads)."""
+    with suppress(OSError):  # read-only: it may be pruned one day, and is then made again
+        os.utime(path)
+
+
+def prune(folders: Iterable[Path], unused_days: float = UNUSED_DAYS) -> int:
+    """Remove the entries of these cache folders that no build has used (read or written) for
+    `unused_days`; how many were removed. Only the two levels KeyedFiles writes are walked, and
+    only regular files are removed: never a link, never anything outside the folder."""
+    cutoff = time.time() - unused_days * 86400
+    removed = 0
+    for folder in folders:
+        try:
+            shards = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        for shard in shards:
+            try:
+                entries = list(os.scandir(shard.path))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue  # gone already, or another build's: left
+    return removed
 
 
 class MemoryEntries:

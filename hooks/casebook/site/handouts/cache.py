@@ -18,7 +18,7 @@ import json
 import stat
 from pathlib import Path
 
-from ...records.keyed_files import KeyedFiles
+from ...records.keyed_files import KeyedFiles, touch
 
 
 def key(version: str, content: str) -> bytes:
@@ -33,7 +33,10 @@ class FileCache:
     def get(self, name: bytes) -> Path | None:
         """The made file of that name, if a build made it (entries are written whole or not at all)."""
         path = self.files.path(name)
-        return path if path.is_file() else None
+        if not path.is_file():
+            return None
+        touch(path)
+        return path
 
     def put(self, name: bytes, data: bytes) -> Path:
         """The file, written; the site copies it from here, so a cache that cannot be written
@@ -58,6 +61,7 @@ class FileCache:
                 return None
             if not stat.S_ISREG(info.st_mode):
                 return None
+            touch(path)
             out.append((name, path, info.st_size))
         return out or None
 
