@@ -500,3 +500,24 @@ def test_the_zip_writer_lays_out_what_zipfile_does() -> None:
     assert package.write(parts) == expected.getvalue()
     assert package.write((n, package.Deflated.of(d)) for n, d in parts) == expected.getvalue()
     assert package.reproducible(expected.getvalue()) == expected.getvalue()
+
+
+def test_two_processes_make_the_files_one_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARALLEL_FROM files a second process makes half of them: the same files, byte for
+    byte, as one process makes, each page linking its own."""
+    from bench.generate import generate, make_project
+
+    loaded = load(Project(make_project(tmp_path / "project", generate(30, seed=3))))
+    assert loaded.casebook is not None
+    generated = loaded.casebook
+    n = 3 * (len(generated.cases) + len(generated.collections))
+    assert n >= handouts.PARALLEL_FROM
+    together = handouts.make(generated, tmp_path / "two")
+    monkeypatch.setattr(handouts, "PARALLEL_FROM", 10**9)
+    alone = handouts.make(generated, tmp_path / "one")
+    assert together.made == alone.made == n and together.reused == alone.reused == 0
+    for page, downloads in alone.by_page.items():
+        mine = together.by_page[page]
+        assert [d.path for d in mine] == [d.path for d in downloads]
+        assert [d.file.read_bytes() for d in mine] == [d.file.read_bytes() for d in downloads]
+        assert [d.size for d in mine] == [d.size for d in downloads]

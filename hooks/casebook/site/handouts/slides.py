@@ -90,6 +90,11 @@ def _xml(data: bytes) -> ElementTree.Element:
     return ElementTree.fromstring(data)  # python-pptx's own output, not a user's file
 
 
+def prepare() -> None:
+    """Make the shared package now (a process about to fork hands it to its child)."""
+    _base()
+
+
 @cache
 def _base() -> _Base:
     """The default template made 16:9, with no slide: widening its layouts and loading it is

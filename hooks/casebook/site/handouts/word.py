@@ -161,6 +161,11 @@ class _Base:
     relationships: tuple[tuple[str, str, str], ...]  # the document's (id, type, target)
 
 
+def prepare() -> None:
+    """Make the shared package now (a process about to fork hands it to its child)."""
+    _base()
+
+
 @cache
 def _base() -> _Base:
     """The parts every handout shares (styles, fonts, footer...), compressed once per process."""
