@@ -283,3 +283,36 @@ def test_case_model_keeps_unmapped_keys_only() -> None:
         assert Case.build(raw, path.name).extra == {}
     raw["funding"] = "x"
     assert Case.build(raw, "x.yml").extra == {"funding": "x"}
+
+
+def test_the_open_data_is_kept_until_anything_it_is_made_from_changes(
+    book: Casebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build with nothing changed takes the open data from its cache; any record, reference
+    entry or setting it is made from makes it again, as the uncached function makes it."""
+    from casebook.records.keyed_files import MemoryEntries
+    from casebook.site import pages
+
+    memo = MemoryEntries()
+    first = pages.open_data_files(book, memo)
+    assert [(f.path, f.content) for f in first] == [(f.path, f.content) for f in pages._open_data_files(book)]
+    with monkeypatch.context() as m:
+        m.setattr(pages, "_open_data_files", lambda b: pytest.fail("made again with nothing changed"))
+        again = pages.open_data_files(book, memo)
+    assert [(f.path, f.content) for f in again] == [(f.path, f.content) for f in first]
+
+    case = next(iter(book.cases.values()))
+    theme = next(iter(book.themes))
+    changes = {
+        "a record": replace(
+            book,
+            cases={**book.cases, case.id: replace(case, title="改过的标题")},
+            record_digests={**book.record_digests, case.id: b"edited"},
+        ),
+        "a theme": replace(book, themes={**book.themes, theme: replace(book.themes[theme], name="改名的主题")}),
+        "the site": replace(book, site=book.site.deployed("https://example.org/casebook/", "")),
+    }
+    for what, changed in changes.items():
+        made = pages.open_data_files(changed, memo)
+        assert [(f.path, f.content) for f in made] == [(f.path, f.content) for f in pages._open_data_files(changed)]
+        assert [f.content for f in made] != [f.content for f in first], what

@@ -59,7 +59,7 @@ class _PreviewLeavesOut(logging.Filter):
 
 _LEAVES_OUT = _PreviewLeavesOut()
 # The keyed caches in the user's cache folder (records/keyed_files.py), pruned after each build.
-KEYED_CACHES = ("checks", "pages", "output", "related", "handouts/files", "handouts/pages")
+KEYED_CACHES = ("checks", "pages", "output", "related", "data", "handouts/files", "handouts/pages")
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
@@ -133,7 +133,7 @@ class CasebookBuild:
         made, data = handouts.Handouts(), []
         if not self.preview:
             try:
-                data = open_data_files(self.book)
+                data = open_data_files(self.book, KeyedFiles(user_cache_dir() / "data"))
             except ExportError as exc:  # a schema field that no export rule takes: named, never dropped
                 raise PluginError(f"开放数据无法生成：{exc}") from exc
             assert self.qr is not None
