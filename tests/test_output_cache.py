@@ -91,3 +91,13 @@ def test_compiled_templates_and_made_files_are_kept_outside_the_repository(proje
     published = [p for p in (tmp_path / "site").rglob("*") if p.suffix in (".docx", ".pptx")]
     assert published and all(p.read_bytes() in kept for p in published)
     assert [p.name for p in planted.iterdir()] == ["forged.docx"]
+
+
+def test_a_cache_folder_that_cannot_be_made_is_said_not_a_traceback(project: Path, tmp_path: Path) -> None:
+    """The user's cache is where the Word and slide files are kept before the site copies them:
+    when it cannot be made (here HOME is a file), the build stops with a sentence naming it."""
+    home = tmp_path / "not-a-folder"
+    home.write_text("a file where HOME should be a folder")
+    run = mkdocs_build(project, tmp_path / "site", HOME=str(home))
+    assert run.code != 0
+    assert "Word 与幻灯片文件无法生成" in run.text and "Traceback" not in run.text, run.text[-3000:]

@@ -138,7 +138,10 @@ class CasebookBuild:
                 raise PluginError(f"开放数据无法生成：{exc}") from exc
             assert self.qr is not None
             start = time.perf_counter()
-            made = handouts.make(self.book, user_cache_dir() / "handouts", self.qr.png)
+            try:
+                made = handouts.make(self.book, user_cache_dir() / "handouts", self.qr.png)
+            except OSError as exc:  # the user's cache cannot be written: said, never a traceback
+                raise PluginError(f"Word 与幻灯片文件无法生成：{exc}") from exc
             log.info(
                 "casebook: Word 与幻灯片文件 %d 个新生成，%d 个取自缓存，用时 %.2f 秒",
                 made.made,

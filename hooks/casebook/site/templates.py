@@ -52,7 +52,10 @@ class Templates:
 def bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
     if folder is None:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache to write to: templates are compiled each build, as without one
     return FileSystemBytecodeCache(str(folder))
 
 

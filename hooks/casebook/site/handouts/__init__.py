@@ -142,7 +142,8 @@ def make(book: Casebook, cache_dir: Path, qr_png: Callable[[str], bytes] = qr.dr
                 tasks.append(_Task(i, cached, shown))
             names.append(cached)
         pending.append((job, names))
-    codes = {url: qr_png(url) for t in tasks for url in (t.handout.url, *(c.url for c in t.handout.cases))}
+    shown_urls = dict.fromkeys(url for t in tasks for url in (t.handout.url, *(c.url for c in t.handout.cases)))
+    codes = {url: qr_png(url) for url in shown_urls}
     _make(tasks, codes, cache_dir)
     result.made += len(tasks)
     for job, names in pending:
