@@ -114,3 +114,25 @@ def test_the_strict_build_still_fails_on_the_same_record(project: Path) -> None:
     run = mkdocs_build(project, project / "site")
     assert run.code != 0
     assert f"cases/{BROKEN}.yml:" in run.text and "summary 是必填字段" in run.text
+
+
+def test_a_preview_that_empties_its_folder_still_writes_every_page(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview hands MkDocs only the case pages and cards whose key changed, trusting the
+    folder to hold the others; `mkdocs serve` without --dirty empties the folder before each
+    build, so an unchanged page must be written again when its file is gone."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(project)
+    site = tmp_path / "site"
+    for dirty in (True, True, False):  # the last: the folder emptied, as without --dirty
+        config = load_config(str(project / "mkdocs.yml"), strict=False, site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, dirty=dirty)
+    for record in (project / "cases").glob("*.yml"):
+        assert (site / "cases" / record.stem / "index.html").is_file(), record.stem
+        assert (site / "cases" / record.stem / "card.json").is_file(), record.stem

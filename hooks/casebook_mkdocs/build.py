@@ -160,13 +160,18 @@ class CasebookBuild:
         if self.preview:
             pages += error_pages(self.site, self.broken)
         for page in pages:
-            # Known unchanged by what it is made from: not rendered, nor even handed to MkDocs
-            # (the page it wrote before stays in the preview's folder; a case page is in no
-            # navigation and nothing checks links to it). At 5,000 cases, MkDocs' page objects
-            # for the unchanged ones were a fifth of a save's time.
-            if self.preview and page.key is not None and not _PREVIEW.changed_key(config.site_dir, page.path, page.key):
-                continue
             file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            # Known unchanged by what it is made from, and still in the preview's folder (a
+            # serve without --dirty empties it): not rendered, nor even handed to MkDocs (a case
+            # page is in no navigation and nothing checks links to it). At 5,000 cases, MkDocs'
+            # page objects for the unchanged ones were a fifth of a save's time.
+            if (
+                self.preview
+                and page.key is not None
+                and not _PREVIEW.changed_key(config.site_dir, page.path, page.key)
+                and os.path.isfile(file.abs_dest_path)
+            ):
+                continue
             _add(files_, file)
             rendered = None
             if self.preview and page.key is not None:
@@ -195,9 +200,12 @@ class CasebookBuild:
 
         def card_changed(case: Case) -> bool:
             # A preview writes again only the cards of cases whose page key changed (a card
-            # shows nothing its page does not): making and writing 5,000 was a second a save.
+            # shows nothing its page does not) or that are gone from its folder: making and
+            # writing 5,000 was a second a save.
             key = site.case_key(case)
-            return key is None or _PREVIEW.changed_key(config.site_dir, urls.case_card(case.id), key)
+            path = urls.case_card(case.id)
+            changed = key is None or _PREVIEW.changed_key(config.site_dir, path, key)
+            return changed or not os.path.isfile(os.path.join(config.site_dir, path))
 
         for item in case_cards(site, published, card_changed if self.preview else None):
             _add(files_, File.generated(config, item.path, content=item.content))
