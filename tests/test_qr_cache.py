@@ -124,3 +124,17 @@ def test_a_code_is_qrcodes_own_image(url: str) -> None:
     buffer = io.BytesIO()
     code.make_image().save(buffer, format="PNG")
     assert qr.draw(url) == buffer.getvalue()
+
+
+def test_a_preview_trusts_a_checked_code_only_while_its_file_is_there(cache: Path, digests: Path) -> None:
+    """A preview server remembers the codes it has checked, so a save does not hash them all
+    again; a remembered code whose file has gone is drawn again, and a batch that has not
+    finished leaves nothing remembered."""
+    checked: set[Path] = set()
+    batch = QrBatch([URL, OTHER], cache, digests, checked=checked)
+    assert sorted(batch.missing) == sorted([URL, OTHER]) and not checked  # not drawn yet
+    batch.start()
+    assert batch.wait() == 2 and checked == {batch.path(URL), batch.path(OTHER)}
+    assert QrBatch([URL, OTHER], cache, digests, checked=checked).missing == []
+    batch.path(OTHER).unlink()
+    assert QrBatch([URL, OTHER], cache, digests, checked=checked).missing == [OTHER]

@@ -210,11 +210,12 @@ class QrBatch:
         self.digests = digests or default_digests()
         _own_cache_dir(cache_dir)
         known = _load_digests(self.digests)
-        checked = checked if checked is not None else set()
-        paths = {u: cache_path(u, cache_dir) for u in dict.fromkeys(urls)}
-        self.missing = [u for u, p in paths.items() if p not in checked and not is_trusted(p, known)]
-        # Remembered as good from now on: what is missing is drawn by this batch.
-        checked.update(paths.values())
+        self._checked = checked if checked is not None else set()
+        self._paths = {u: cache_path(u, cache_dir) for u in dict.fromkeys(urls)}
+        # A code checked before is taken if its file is still there (not hashed again).
+        self.missing = [
+            u for u, p in self._paths.items() if not (p in self._checked and p.is_file()) and not is_trusted(p, known)
+        ]
         self._pool: ProcessPoolExecutor | None = None
         self._job: Future[int] | None = None
         self._known: dict[str, str] | None = None  # the digest record, read once the batch is done
@@ -231,14 +232,18 @@ class QrBatch:
         self._job = self._pool.submit(_draw_all, self.missing, self.cache_dir, self.digests)
 
     def wait(self) -> int:
-        """How many codes were drawn; raises what drawing raised."""
+        """How many codes were drawn; raises what drawing raised. Once drawn, every code of the
+        batch is remembered as checked (only then: a batch that failed leaves nothing trusted)."""
         if self._job is None or self._pool is None:
-            return len(self.missing)
-        try:
-            return self._job.result()
-        finally:
-            self._pool.shutdown()
-            self._pool = self._job = None
+            drawn = len(self.missing)
+        else:
+            try:
+                drawn = self._job.result()
+            finally:
+                self._pool.shutdown()
+                self._pool = self._job = None
+        self._checked.update(self._paths.values())
+        return drawn
 
     def png(self, url: str) -> bytes:
         """One code, as the batch left it in the cache (waiting for the batch first), or drawn

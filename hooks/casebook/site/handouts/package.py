@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
-import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..templates import TEMPLATE_DIR
 
@@ -34,7 +37,7 @@ _VERSION, _POSIX, _DEFLATE = 20, 3, 8
 _TIME, _DATE = 0, 1 << 5 | 1
 _MODE = 0o600 << 16
 _UTF8 = 0x800  # a name that is not ASCII is UTF-8
-_LIMIT = 0xFFFFFFFF  # beyond it, zip64 records: no handout comes near (cache.MAX_BYTES)
+_LIMIT = 0xFFFFFFFF  # beyond it, zip64 records: no handout comes near (write() refuses it)
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,6 @@ def write(parts: Iterable[tuple[str, bytes | Deflated]]) -> bytes:
     return out.getvalue()
 
 
-def reproducible(package: bytes) -> bytes:
-    """A package made by another writer (python-docx), re-packed as `write` packs."""
-    with zipfile.ZipFile(io.BytesIO(package)) as source:
-        return write((entry.filename, source.read(entry)) for entry in source.infolist())
-
-
 EMU_PER_CM = 360_000  # Office's English Metric Units
 EMU_PER_TWIP = 635  # a twip (Word's unit) is a twentieth of a point
 
@@ -96,6 +93,7 @@ def xml_templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(XML_TEMPLATE_DIR),
         autoescape=True,
+        finalize=_xml_text,
         undefined=StrictUndefined,  # a misspelt name is an error, not an empty attribute
         auto_reload=False,  # templates do not change during a build
         trim_blocks=True,
@@ -108,11 +106,31 @@ def xml_templates() -> Environment:
     return env
 
 
-def templates_digest(*folders: str) -> str:
-    """The text of the templates in these folders (of templates/handouts/): they are part of the
-    code that writes a file, so an edited one makes a new writer version and new cache keys."""
+# What XML 1.0 cannot hold at all, escaped or not: C0 controls but tab, line feed, return.
+_CONTROL = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+def _xml_text(value: object) -> object:
+    """Every value a template prints: a control character written out as _xHHHH_, as Word,
+    PowerPoint and python-docx/pptx write it (a record's checks refuse them, but a handout is
+    made of more than a record; markup from python-docx's own parts is left as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+    return value
+
+
+def render_part(name: str, **context: Any) -> bytes:
+    """One XML part of a package from its template under templates/handouts/."""
+    return xml_templates().get_template(name).render(**context).encode()
+
+
+def writer_digest(*folders: str) -> str:
+    """The code that writes a file: the templates in these folders (of templates/handouts/) and
+    the modules of this package. Part of every cache key, so an edited writer makes new keys
+    and no file made by the old one is served again."""
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted((XML_TEMPLATE_DIR / folder).glob("*")):
-            digest.update(f"{folder}/{path.name}".encode() + b"\0" + path.read_bytes())
+    paths = [(f"{f}/{p.name}", p) for f in folders for p in sorted((XML_TEMPLATE_DIR / f).glob("*"))]
+    paths += [(p.name, p) for p in sorted(Path(__file__).parent.glob("*.py"))]
+    for name, path in paths:
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]

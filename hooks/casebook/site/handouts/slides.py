@@ -18,7 +18,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 from xml.etree import ElementTree
 
 import pptx
@@ -26,7 +25,7 @@ from markupsafe import Markup
 from pptx.util import Emu, Inches
 
 from .content import CaseContent, Handout
-from .package import Deflated, templates_digest, write, xml_templates
+from .package import Deflated, render_part, write, writer_digest
 
 EAST_ASIAN_FONT = "黑体"  # on every Chinese Windows and in WPS; LibreOffice maps it to a CJK face
 LANGUAGE = "zh-CN"
@@ -43,14 +42,13 @@ BOX_WIDTH = Emu(WIDTH - Inches(5.6))
 
 
 # Part of every cache key: change it whenever the output changes (the templates count themselves).
-VERSION = f"slides-3 python-pptx {pptx.__version__} templates {templates_digest('slides', 'package')}"
+VERSION = f"slides-3 python-pptx {pptx.__version__} writer {writer_digest('slides', 'package')}"
 
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SLIDE_REL, _LAYOUT_REL, _IMAGE_REL = f"{_REL}/slide", f"{_REL}/slideLayout", f"{_REL}/image"
 _SLIDE_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
 _IMAGE_RID = "rId2"  # a slide's relationships: rId1 its layout, rId2 its picture
 _PNG = b"\x89PNG\r\n\x1a\n"
-_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 _TEXT = {"lang": LANGUAGE, "alt_lang": "en-US", "east_asian": EAST_ASIAN_FONT}
 
 # A paragraph: its runs' text, None a line break (a:br); and its font size in points, if set.
@@ -142,12 +140,6 @@ class _Slide:
     box: dict[str, int] = field(default_factory=dict)
 
 
-def _controls(text: str) -> str:
-    """A control character (but tab and line feed) written out as _xHHHH_, as python-pptx and
-    Office do: XML cannot hold it. (A record refuses them; a handout is made of more than that.)"""
-    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
-
-
 def _runs(text: str) -> Runs:
     """A paragraph's text as PowerPoint holds it: a line feed or vertical tab is a line break
     between runs, and no run is empty."""
@@ -156,7 +148,7 @@ def _runs(text: str) -> Runs:
         if i:
             out.append(None)
         if part:
-            out.append(_controls(part))
+            out.append(part)
     return tuple(out)
 
 
@@ -243,11 +235,7 @@ def _slides(handout: Handout, qr_pngs: dict[str, bytes]) -> list[_Slide]:
 def _slide_relationships(targets: tuple[tuple[str, str, str], ...]) -> Deflated:
     """A slide's relationships (its layout, its picture): a handful of kinds in every deck,
     rendered and compressed once per process rather than once per slide."""
-    return Deflated.of(_render("package/rels.xml.j2", relationships=targets))
-
-
-def _render(name: str, **context: Any) -> bytes:
-    return xml_templates().get_template(name).render(**context).encode()
+    return Deflated.of(render_part("package/rels.xml.j2", relationships=targets))
 
 
 def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
@@ -272,23 +260,25 @@ def render(handout: Handout, qr_pngs: dict[str, bytes]) -> bytes:
         if slide.png:
             images.setdefault(slide.png, f"ppt/media/image{len(images) + 1}.png")
             targets.append((_IMAGE_RID, _IMAGE_REL, "../" + images[slide.png].removeprefix("ppt/")))
-        xml = _render("slides/slide.xml.j2", slide=slide, image_rid=_IMAGE_RID, text=_TEXT)
+        xml = render_part("slides/slide.xml.j2", slide=slide, image_rid=_IMAGE_RID, text=_TEXT)
         own.append((f"ppt/slides/slide{n}.xml", xml))
         own.append((f"ppt/slides/_rels/slide{n}.xml.rels", _slide_relationships(tuple(targets))))
         if new_image:
             own.append((images[slide.png], slide.png))
     defaults = {**base.defaults, "png": "image/png"} if images else base.defaults
     mine = {
-        "[Content_Types].xml": _render(
+        "[Content_Types].xml": render_part(
             "package/content_types.xml.j2", defaults=sorted(defaults.items()), overrides=sorted(overrides.items())
         ),
-        "ppt/presentation.xml": _render("slides/presentation.xml.j2", head=base.head, tail=base.tail, slides=listed),
-        "ppt/_rels/presentation.xml.rels": _render(rels, relationships=relationships),
-        "docProps/core.xml": _render(
+        "ppt/presentation.xml": render_part(
+            "slides/presentation.xml.j2", head=base.head, tail=base.tail, slides=listed
+        ),
+        "ppt/_rels/presentation.xml.rels": render_part(rels, relationships=relationships),
+        "docProps/core.xml": render_part(
             "package/core.xml.j2",
-            title=_controls(handout.title),
-            author=_controls(handout.site),
-            modified_by=_controls(handout.site),
+            title=handout.title,
+            author=handout.site,
+            modified_by=handout.site,
             description="generated using python-pptx",
             date=DATE,
             language=LANGUAGE,

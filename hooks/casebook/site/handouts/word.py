@@ -17,7 +17,6 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import count
-from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -29,10 +28,10 @@ from lxml import etree
 from markupsafe import Markup
 
 from .content import EDITORIAL, Handout
-from .package import Deflated, templates_digest, write, xml_templates
+from .package import Deflated, render_part, write, writer_digest
 
 # Part of every cache key: change it whenever the output changes.
-VERSION = f"word-3 python-docx {getattr(docx, '__version__', '1.2.0')} templates {templates_digest('word', 'package')}"
+VERSION = f"word-3 python-docx {getattr(docx, '__version__', '1.2.0')} writer {writer_digest('word', 'package')}"
 
 # 宋体 for text and 黑体 for headings are on every Chinese Windows and in WPS; altName gives their
 # Latin names, so that an English Word or LibreOffice (which maps them to Noto CJK through
@@ -180,7 +179,7 @@ def _base() -> _Base:
         for r in etree.fromstring(data[ROOT_RELS])
         if not r.get("Type").endswith("/thumbnail")
     ]
-    data[ROOT_RELS] = _render("package/rels.xml.j2", relationships=root_rels)
+    data[ROOT_RELS] = render_part("package/rels.xml.j2", relationships=root_rels)
     data[CONTENT_TYPES] = _content_types(data[CONTENT_TYPES])
     own = (DOCUMENT, DOCUMENT_RELS, CORE)
     return _Base(
@@ -201,13 +200,9 @@ def _content_types(xml: bytes) -> bytes:
         if e.tag.endswith("Default") and e.get("Extension") not in ("jpeg", "png")
     ]
     overrides = [(e.get("PartName"), e.get("ContentType")) for e in root if e.tag.endswith("Override")]
-    return _render(
+    return render_part(
         "package/content_types.xml.j2", defaults=sorted([*defaults, ("png", "image/png")]), overrides=overrides
     )
-
-
-def _render(name: str, **context: Any) -> bytes:
-    return xml_templates().get_template(name).render(**context).encode()
 
 
 def render(handout: Handout, qr_pngs: dict[str, bytes], teacher: bool) -> bytes:
@@ -217,7 +212,7 @@ def render(handout: Handout, qr_pngs: dict[str, bytes], teacher: bool) -> bytes:
     codes = {url: f"rIdQr{i}" for i, url in enumerate(dict.fromkeys(shown), 1)}
     media = {url: f"media/qr{i}.png" for i, url in enumerate(codes, 1)}
     # The declaration must open the part: the macros above it leave blank lines.
-    document = _render(
+    document = render_part(
         "word/document.xml.j2",
         h=handout,
         teacher=teacher,
@@ -228,11 +223,11 @@ def render(handout: Handout, qr_pngs: dict[str, bytes], teacher: bool) -> bytes:
     ).lstrip()
     mine = {
         DOCUMENT: document,
-        DOCUMENT_RELS: _render(
+        DOCUMENT_RELS: render_part(
             "package/rels.xml.j2",
             relationships=[*base.relationships, *((codes[url], IMAGE, media[url]) for url in codes)],
         ),
-        CORE: _render(
+        CORE: render_part(
             "package/core.xml.j2",
             title=handout.title + ("（教师版）" if teacher else "（学员版）"),
             author=handout.site,
