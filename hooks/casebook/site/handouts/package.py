@@ -114,7 +114,8 @@ def _xml_text(value: object) -> object:
     """Every value a template prints: a control character written out as _xHHHH_, as Word,
     PowerPoint and python-docx/pptx write it (a record's checks refuse them, but a handout is
     made of more than a record; markup from python-docx's own parts is left as it is)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
+    # isprintable() (in C) passes nearly every value, so the pattern only runs on the rare rest.
+    if isinstance(value, str) and not value.isprintable() and not isinstance(value, Markup):
         return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
     return value
 
