@@ -11,4 +11,5 @@ from casebook_mkdocs.events import (  # noqa: F401 -- MkDocs looks these names u
     on_page_markdown,
     on_post_build,
     on_post_page,
+    on_serve,
 )

@@ -136,3 +136,57 @@ def test_a_preview_that_empties_its_folder_still_writes_every_page(
     for record in (project / "cases").glob("*.yml"):
         assert (site / "cases" / record.stem / "index.html").is_file(), record.stem
         assert (site / "cases" / record.stem / "card.json").is_file(), record.stem
+
+
+def test_the_preview_sees_a_save_by_notice_and_rebuilds_once(project: Path, server: tuple[str, Path]) -> None:
+    """`make serve` watches with the system's change notices (casebook_mkdocs/watcher.py), not
+    MkDocs' poller: a save made by renaming a new file over the old, as many editors save, is
+    seen; and a build, which opens and reads every record, does not set off the next one."""
+    url, log = server
+    until(lambda: get(url)[0] == 200, "the home page")
+    assert "预览由系统的文件变动通知触发重建" in log.read_text(encoding="utf-8")
+    record = project / "cases" / f"{OTHER}.yml"
+    text = record.read_text(encoding="utf-8")
+    saved = record.with_suffix(".yml.swp")
+    saved.write_text(text.replace("title: ", "title: 改过的", 1), encoding="utf-8")
+    os.replace(saved, record)
+    until(lambda: "改过的" in get(f"{url}cases/{OTHER}/")[1], "the saved title")
+
+    def builds() -> int:
+        return log.read_text(encoding="utf-8").count("Building documentation")
+
+    time.sleep(3)
+    settled = builds()
+    time.sleep(4)
+    assert builds() == settled, log.read_text(encoding="utf-8")[-2000:]
+
+
+def test_a_path_the_watcher_does_not_know_stays_with_the_poller(project: Path) -> None:
+    from casebook_mkdocs.watcher import ChangeNotices, use_notices
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(project / "site"))
+    server.watch(str(project / "docs"))
+    server.watch(str(project / "mkdocs.yml"))
+    assert use_notices(server, [str(project / "docs"), str(project / "mkdocs.yml"), str(project / "overrides")]) == (
+        "notices"
+    )
+    assert isinstance(server.observer, ChangeNotices)
+    assert {e.watch.path for e in server.observer.emitters} >= {str(project / "docs")}
+
+    # a path the watcher does not know of is watched: everything stays with MkDocs' poller
+    other = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(project / "site"))
+    other.watch(str(project / "docs"))
+    other.watch(str(project / "cases"))
+    poller = other.observer
+    assert use_notices(other, [str(project / "docs")]) == "polling"
+    assert other.observer is poller and len(poller.emitters) == 2
+
+
+def test_casebook_watch_is_checked() -> None:
+    from casebook.options import BuildOptions, OptionError
+
+    assert BuildOptions.from_env({}).watch == "notices"
+    assert BuildOptions.from_env({"CASEBOOK_WATCH": "poll"}).watch == "poll"
+    with pytest.raises(OptionError, match="CASEBOOK_WATCH"):
+        BuildOptions.from_env({"CASEBOOK_WATCH": "inotify"})

@@ -37,6 +37,7 @@ from .output_cache import TEMPLATE as OUTPUT_TEMPLATE
 from .output_cache import OutputCache, theme_digest
 from .pages import CoreFile, CorePage, src_uri
 from .variants import TraditionalVariant
+from .watcher import use_notices
 
 log = logging.getLogger("mkdocs.hooks.casebook")
 
@@ -119,6 +120,16 @@ class CasebookBuild:
     @property
     def preview(self) -> bool:
         return self.options.preview
+
+    def serve(self, server: object) -> None:
+        """`mkdocs serve` is about to watch for saves (after its first build)."""
+        if self.options.watch == "poll":
+            log.info("casebook: 预览定时扫描文件（CASEBOOK_WATCH=poll）")
+            return
+        config = self.config
+        watched = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
+        if use_notices(server, [p for p in watched if p]) == "notices":
+            log.info("casebook: 预览由系统的文件变动通知触发重建")
 
     def files(self, files_: Files) -> Files:
         config, cache = self.config, self.project.root / ".cache"

@@ -52,6 +52,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     _current().post_build()
 
 
+def on_serve(server: object, config: MkDocsConfig, builder: object) -> object:
+    _current().serve(server)
+    return server
+
+
 def on_build_error(error: Exception) -> None:
     if _build:
         _build.pop().close()
