@@ -162,8 +162,9 @@ def test_the_preview_sees_a_save_by_notice_and_rebuilds_once(project: Path, serv
 
 
 def test_a_path_the_watcher_does_not_know_stays_with_the_poller(project: Path) -> None:
-    from casebook_mkdocs.watcher import ChangeNotices, use_notices
     from mkdocs.livereload import LiveReloadServer
+
+    from casebook_mkdocs.watcher import ChangeNotices, use_notices
 
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(project / "site"))
     server.watch(str(project / "docs"))
