@@ -155,3 +155,73 @@ def test_reference_data_changes_leave_no_stale_page(
     after = _changed(base, tmp_path, edit)
     assert not _stale(before, after)
     assert _rekeyed(before, after), "a change that no page shows was tried: pick another"
+
+
+def _listings(project: Path) -> Pages:
+    """The browse pages after the first and the browse script's card files, with their keys."""
+    from casebook.site.pages import browse_chunks
+    from casebook.site.view import browse_chunk_path
+
+    result = load(Project(project))
+    assert result.ok and result.casebook is not None, result.diagnostics[:3]
+    site = SitePages(result.casebook, Templates(), cache=PageCache(None))
+    out = {p.path: (p.key, p.render().html) for p in site.all() if p.path.startswith("cases/page/")}
+    assert all(key is not None for key, _ in out.values())
+    chunks = {f.path: f.content for f in browse_chunks(site)}
+    for i, chunk in enumerate(site.view.browse_chunks()):
+        path = browse_chunk_path(i + 1)
+        out[path] = (site.listing_key(chunk, "chunk", i), chunks[path])
+    return out  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "retitle",
+        "theme",
+        "place",
+        "framework",
+    ],
+)
+def test_browse_pages_and_card_files_change_key_with_what_they_show(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """A preview skips a browse page or a card file whose key did not change: the key must
+    change whenever what it shows does (pages of 5 cards and files of 4 here, to have many)."""
+    from casebook.site import view
+
+    monkeypatch.setattr(view, "BROWSE_PAGE", 5)
+    monkeypatch.setattr(view, "BROWSE_CHUNK", 4)
+    before = _listings(base)
+    assert len([p for p in before if p.startswith("cases/page/")]) >= 2 and len(before) >= 5
+    book = load(Project(base)).casebook
+    assert book is not None
+    target = book.newest[len(book.newest) // 2]  # on a page after the first
+
+    def change(project: Path) -> None:
+        if edit == "retitle":
+            f = project / "cases" / f"{target.id}.yml"
+            f.write_text(re.sub(r"(?m)^title: ", "title: 修订：", f.read_text(encoding="utf-8"), count=1), "utf-8")
+        elif edit == "theme":
+            _replace(project / "data" / "themes.yml", "name: 为老服务", "name: 为老助老服务")
+        elif edit == "place":
+            _replace(project / "data" / "places.yml", "name: 东西湖区", "name: 东西湖")
+        else:
+            text = (project / "data" / "framework.yml").read_text(encoding="utf-8")
+            m = re.search(r"(?m)^(\s*(?:label|title):\s*)(\S.*)$", text)
+            assert m
+            (project / "data" / "framework.yml").write_text(text[: m.start(2)] + "改" + text[m.start(2) :], "utf-8")
+
+    import shutil
+
+    shutil.copytree(base, tmp_path / "changed")
+    change(tmp_path / "changed")
+    after = _listings(tmp_path / "changed")
+    assert not _stale(before, after)
+    rekeyed = _rekeyed(before, after)
+    assert rekeyed, "a change that no listing shows was tried"
+    # A record key holds the titles of the cases a record names as related (its page shows
+    # them): the listing that holds a case naming the retitled one is made again too.
+    namers = {p for p in before if any(target.id in c.related and c.title in before[p][1] for c in book.cases.values())}
+    if edit == "retitle":  # only the page and the card file that hold the case
+        assert rekeyed == {p for p in before if target.title in before[p][1]} | namers, rekeyed

@@ -601,8 +601,9 @@ class Casebook:
     # The project's JSON Schemas by name ("case", "sources", ...), as the loader read them: the
     # exports take their fields from "case". Empty when the loader has not handed them over.
     schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    # A digest of each case record's text, by id, as the loader read it: all a Case is made of,
-    # so pages can tell an unchanged case without looking at it. Empty when not loaded from files.
+    # A digest of each case record's text (or of more: its check key, which covers the text), by
+    # id, as the loader read it: all a Case is made of, so pages can tell an unchanged case
+    # without looking at it. Empty when not loaded from files.
     record_digests: Mapping[str, bytes] = field(default_factory=dict)
 
     @cached_property

@@ -132,6 +132,7 @@ class PreviewChecks:
 
     entries: dict[bytes, Entry] = field(default_factory=dict)
     keys: dict[Path, tuple[Any, bytes]] = field(default_factory=dict)
+    cases: dict[bytes, Any] = field(default_factory=dict)  # each clean record's model.Case, by its key
 
 
 def _signature(path: Path) -> tuple[int, ...] | None:

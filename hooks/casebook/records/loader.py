@@ -10,7 +10,7 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
@@ -173,6 +173,9 @@ class _Loader:
         self.docs: dict[str, YamlDocument] = {}
         self.files_checked = 0
         self.place_parent: dict[str, str] = {}
+        # Each case file's check key (check_cache), by its display name: the digest of its bytes
+        # and of all its check reads, which the Casebook keeps as the record's digest.
+        self.record_keys: dict[str, bytes] = {}
 
     # -- files ---------------------------------------------------------------------------
     def read(self, path: Path, schema: str) -> YamlDocument | None:
@@ -232,7 +235,9 @@ class _Loader:
         self, jobs: list[tuple[Path, str, bytes | None]], cached: dict[int, Entry], fresh: Iterator[Entry]
     ) -> Iterator[ReadCase]:
         """The records in file order, each from the cache or, in turn, from the fresh checks."""
-        for i, (path, display, _) in enumerate(jobs):
+        for i, (path, display, key) in enumerate(jobs):
+            if key is not None:
+                self.record_keys[display] = key
             entry = cached[i] if i in cached else next(fresh)
             yield self._keep_case(path, _case_result(display, entry))
 
@@ -952,7 +957,7 @@ def _load(
             loader.check_case(path, doc, vocab)
             if not errors(problems) and not errors(loader.diagnostics[before:]):
                 with suppress(Exception):  # build() makes it again, and fails there as it always did
-                    prebuilt[path.stem] = Case.build(doc.data, doc.display)
+                    prebuilt[path.stem] = _built_case(doc, loader.record_keys.get(doc.display), cache)
     loader.check_across_cases(case_docs)
     collection_docs = {} if project.collections_dir in linked else loader.load_collections(case_docs)
 
@@ -977,10 +982,12 @@ def _load(
         if broken is None:
             return LoadResult(None, diagnostics, files_checked, loader.docs)
         kept = {stem: doc for stem, doc in case_docs.items() if stem not in broken}
-        casebook = _without(build(data, kept, {}, loader.schemas.version(), prebuilt), collection_docs)
+        casebook = _without(
+            build(data, kept, {}, loader.schemas.version(), prebuilt, loader.record_keys), collection_docs
+        )
         casebook.schemas = loader.schemas.documents
         return LoadResult(casebook, diagnostics, files_checked, loader.docs, broken)
-    casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt)
+    casebook = build(data, case_docs, collection_docs, loader.schemas.version(), prebuilt, loader.record_keys)
     casebook.schemas = loader.schemas.documents  # the exports take their fields from the schema
     return LoadResult(casebook, diagnostics, files_checked, loader.docs)
 
@@ -1017,6 +1024,18 @@ def _without(book: Casebook, collections: dict[str, YamlDocument]) -> Casebook:
     return book
 
 
+def _built_case(doc: YamlDocument, key: bytes | None, cache: CheckCache | None) -> Case:
+    """The record's Case; a preview server keeps it by the record's check key (a Case is made
+    from the record alone, and is immutable), and a save makes only the saved one again."""
+    kept = cache.memory.cases if cache is not None and cache.memory is not None and key is not None else None
+    case = kept.get(key) if kept is not None and key is not None else None
+    if case is None:
+        case = Case.build(doc.data, doc.display)
+        if kept is not None and key is not None:
+            kept[key] = case
+    return case
+
+
 def _case(stem: str, doc: YamlDocument, prebuilt: dict[str, Case]) -> Case:
     return prebuilt[stem] if stem in prebuilt else Case.build(doc.data, doc.display)
 
@@ -1027,7 +1046,13 @@ def build(
     collections: dict[str, YamlDocument],
     schema_version: str,
     prebuilt: dict[str, Case] | None = None,
+    record_keys: Mapping[str, bytes] | None = None,
 ) -> Casebook:
+    """The Casebook of loaded documents. `record_keys`: each case file's check key by its display
+    name, kept as the record's digest (it covers the record's text and more); a record without
+    one is digested from its text."""
+    keys = record_keys or {}
+
     def raw(name: str) -> dict[str, Any]:
         doc = data[name]
         assert doc is not None  # load() only builds when every data file loaded cleanly
@@ -1044,7 +1069,8 @@ def build(
         collections={stem: Collection.build(stem, doc.display, doc.data) for stem, doc in collections.items()},
         schema_version=schema_version,
         record_digests={
-            stem: hashlib.blake2b(f"{doc.display}\n{doc.text}".encode(), digest_size=20).digest()
+            stem: keys.get(doc.display)
+            or hashlib.blake2b(f"{doc.display}\n{doc.text}".encode(), digest_size=20).digest()
             for stem, doc in cases.items()
         },
     )

@@ -7,8 +7,11 @@ exactly those, plus the code and templates that render it. An edit to one record
 record's key and the keys of the records that name it; a renamed theme changes the keys of the
 cases under that theme only.
 
-Listing pages (browse, themes, places, 数说 …) have no key: they are few and each depends on many
-records, so they are always rendered.
+Most listing pages (themes, places, 数说, the first browse page …) have no key: they are few and
+each depends on many records, so they are always rendered. The browse pages after the first and
+the browse script's card files show a hundred or five hundred cases each, as cards: their key is
+that of their cases' records (SitePages.listing_key), so a save renders again only the one that
+holds the case saved.
 
 tests/test_page_keys.py holds this to account: for every mutation it tries, a page whose key did
 not change must render to the same HTML."""

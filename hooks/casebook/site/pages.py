@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import marshal
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,7 @@ class SitePages:
         self.cache = cache
         self.keys = PageKeys(book, self.photos) if cache is not None else None
         self._case_keys: dict[str, bytes] = {}  # the page and the card of a case ask for it
+        self._record_keys: dict[str, bytes] = {}
 
     def render(
         self,
@@ -135,8 +136,26 @@ class SitePages:
         if key is None:
             related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
             offered = [(d.path, d.label, d.format, d.size) for d in self.downloads.get(urls.case(case.id), ())]
-            key = self._case_keys[case.id] = fingerprint(self.keys.case(case), related, offered)
+            key = self._case_keys[case.id] = fingerprint(self.record_key(case), related, offered)
         return key
+
+    def record_key(self, case: Case) -> bytes | None:
+        """The digest of the case's record and the reference data it names (PageKeys.case):
+        all a card in a list shows of it, without the related cases and downloads of its page."""
+        if self.keys is None:
+            return None
+        key = self._record_keys.get(case.id)
+        if key is None:
+            key = self._record_keys[case.id] = self.keys.case(case)
+        return key
+
+    def listing_key(self, cases: Sequence[Case], *parts: Any) -> bytes | None:
+        """The key of a page or file that shows these cases as cards, and `parts` (its number, the
+        totals it prints): the cases' record keys hold all a card shows of them. None without
+        page keys."""
+        if self.keys is None:
+            return None
+        return fingerprint(parts, [self.record_key(c) for c in cases])
 
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
@@ -167,6 +186,13 @@ class SitePages:
         chunks = [urls.relative(urls.CASES, browse_chunk_path(i + 1)) for i in range(len(self.view.browse_chunks()))]
         for listing in self.view.browse_pages():
             first = listing.number == 1
+            # The first page also counts every case under each filter: it has no key. The
+            # others show their hundred cards: a save re-renders only the page of the case saved.
+            key = (
+                None
+                if first
+                else self.listing_key(listing.cases, "browse", listing.number, listing.pages, listing.total)
+            )
             out.append(
                 page(
                     listing.path,
@@ -178,6 +204,7 @@ class SitePages:
                     else f"案例库第 {listing.first}—{listing.last} 个案例，最新收录的在前",
                     listing=listing,
                     chunks=chunks if first else [],
+                    key=key,
                 )
             )
         out += [
@@ -325,17 +352,21 @@ def qr_codes(book: Casebook) -> list[tuple[str, str]]:
     return [(urls.case_qr(c.id), book.site.case_url(c.id)) for c in book.cases_by_title]
 
 
-def browse_chunks(view: View) -> list[GeneratedFile]:
+def browse_chunks(site: SitePages, unchanged: Callable[[str, bytes], bool] | None = None) -> list[GeneratedFile]:
     """The browse page's cards after its first page, as JSON its script loads when the reader
     scrolls to the end or filters. Not under data/: the Traditional copy converts these, as it
-    does the page that loads them, so that a Traditional page shows Traditional titles."""
-    return [
-        GeneratedFile(
-            browse_chunk_path(i + 1),
-            json.dumps({"cases": [view.browse_card(c) for c in chunk]}, ensure_ascii=False, separators=(",", ":")),
-        )
-        for i, chunk in enumerate(view.browse_chunks())
-    ]
+    does the page that loads them, so that a Traditional page shows Traditional titles.
+    `unchanged(path, key)`: whether a chunk made from the same cases is already in place (a
+    preview server), and need not be made again."""
+    view, out = site.view, []
+    for i, chunk in enumerate(view.browse_chunks()):
+        path = browse_chunk_path(i + 1)
+        key = site.listing_key(chunk, "chunk", i) if unchanged is not None else None
+        if key is not None and unchanged is not None and unchanged(path, key):
+            continue
+        cards = [view.browse_card(c) for c in chunk]
+        out.append(GeneratedFile(path, json.dumps({"cases": cards}, ensure_ascii=False, separators=(",", ":"))))
+    return out
 
 
 def open_data_key(book: Casebook) -> bytes | None:
@@ -390,13 +421,20 @@ def _open_data_files(book: Casebook) -> list[GeneratedFile]:
     return out + [GeneratedFile(path, text) for path, text in reference_files.files(book)]
 
 
-def files(site: SitePages, schema_dir: Path, *, open_data: bool = True) -> list[GeneratedFile]:
+def files(
+    site: SitePages,
+    schema_dir: Path,
+    *,
+    open_data: bool = True,
+    unchanged: Callable[[str, bytes], bool] | None = None,
+) -> list[GeneratedFile]:
     """Everything that is not a page or a QR code: open data, the feed, the browse page's cards,
     schemas, photos, the Word and slide downloads and old-URL redirects. `open_data=False`
-    leaves out `open_data_files` (a preview; or a build that made them first)."""
+    leaves out `open_data_files` (a preview; or a build that made them first); `unchanged`:
+    see browse_chunks."""
     book = site.book
     out = open_data_files(book) if open_data else []
-    out += browse_chunks(site.view)
+    out += browse_chunks(site, unchanged)
     out += [GeneratedFile(f"schema/{p.name}", p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.json"))]
     out.append(GeneratedFile(EXPORT_SCHEMA, export_schema_json(book)))
     for key, sizes in site.photos.items():
