@@ -117,3 +117,32 @@ def test_a_preview_server_sees_a_saved_record_though_it_remembers_keys(project: 
     record.write_text(text, encoding="utf-8")
     cache = CheckCache(tmp_path / "checks", memory)
     assert _load(project, cache).ok and cache.misses == 0
+
+
+def test_a_preview_server_checks_references_again_when_data_or_a_photo_changes(project: Path, tmp_path: Path) -> None:
+    """A preview keeps each record's cross-reference check (Loader.check_case_kept): a theme
+    gone from data/, or a photo overwritten with a broken file under the same name, must still
+    be found on the next save."""
+    from tests.test_images import CASE, add_photo, jpeg_with_gps_and_rotation
+
+    memory = PreviewChecks()
+    add_photo(project, "door.jpg", jpeg_with_gps_and_rotation(640, 480))
+    first = _load(project, CheckCache(tmp_path / "checks", memory))
+    assert first.ok, first.diagnostics[:3]
+    assert memory.cross
+
+    photo = project / "cases" / CASE / "door.jpg"
+    photo.write_bytes(b"\xff\xd8 not a picture any more")
+    broken = _load(project, CheckCache(tmp_path / "checks", memory))
+    assert any("door.jpg" in d.message for d in broken.diagnostics), broken.diagnostics[:3]
+    photo.write_bytes(jpeg_with_gps_and_rotation(640, 480))
+    assert _load(project, CheckCache(tmp_path / "checks", memory)).ok
+
+    themes = project / "data" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    assert "id: weilao-fuwu" in text
+    themes.write_text(text.replace("id: weilao-fuwu", "id: weilao-fuwu-2"), encoding="utf-8")
+    gone = _load(project, CheckCache(tmp_path / "checks", memory))
+    assert any("weilao-fuwu" in d.message and d.file.startswith("cases/") for d in gone.diagnostics), (
+        gone.diagnostics[:5]
+    )

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -75,8 +76,6 @@ class CasebookBuild:
         self.project = Project(Path(config.config_file_path).parent)
         if self.options.preview:
             _PREVIEW.builds += 1
-            if _PREVIEW.builds == 2:
-                _settle()
         # A preview leaves out the cases whose records have errors and serves the rest.
         result = load(
             self.project,
@@ -125,16 +124,6 @@ class CasebookBuild:
     @property
     def preview(self) -> bool:
         return self.options.preview
-
-    def serve(self, server: object) -> None:
-        """`mkdocs serve` is about to watch for saves (after its first build)."""
-        if self.options.watch == "poll":
-            log.info("casebook: 预览定时扫描文件（CASEBOOK_WATCH=poll）")
-            return
-        config = self.config
-        watched = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
-        if use_notices(server, [p for p in watched if p]) == "notices":
-            log.info("casebook: 预览由系统的文件变动通知触发重建")
 
     def files(self, files_: Files) -> Files:
         config, cache = self.config, self.project.root / ".cache"
@@ -313,6 +302,8 @@ class CasebookBuild:
             log.info(
                 "casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）"
             )
+            if _PREVIEW.builds == 1:
+                settle_after_first_build()
             return
         assert self.variant is not None and self.search is not None
         self.variant.finish()  # 404 and redirect pages, static files, the search character map
@@ -367,14 +358,39 @@ if not _preview_log.handlers:
     _preview_log.setLevel(logging.INFO)
 
 
-def _settle() -> None:
-    """At a preview's second build: what the first build made to keep (every record's check and
-    Case, converted fields, related lists) is kept for the life of the server, and what it made
-    for itself is garbage by now. Collect that once, then freeze the rest: the collector never
-    walks it again. A full collection walked all of it once a save: half a second at 5,000
-    records. Kept things that are replaced later are still freed by their reference counts."""
-    gc.collect()
-    gc.freeze()
+def watch_saves(server: object, config: MkDocsConfig) -> None:
+    """`mkdocs serve` is about to watch for saves (after its first build): with the system's
+    change notices unless CASEBOOK_WATCH=poll (watcher.py)."""
+    try:
+        options = BuildOptions.from_env(os.environ)
+    except OptionError as exc:
+        raise PluginError(str(exc)) from exc
+    if options.watch == "poll":
+        log.info("casebook: 预览定时扫描文件（CASEBOOK_WATCH=poll）")
+        return
+    watched = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
+    if use_notices(server, [p for p in watched if p]) == "notices":
+        log.info("casebook: 预览由系统的文件变动通知触发重建")
+
+
+def settle_after_first_build() -> None:
+    """A second after a preview's first build, while the editor has not saved yet: what that build
+    made to keep (every record's check and Case, converted fields, related lists) is kept for the
+    life of the server, and what it made for itself is garbage by then (MkDocs has let go of its
+    pages, and on_post_build of the casebook's build). Collect that once, then freeze the rest:
+    the collector never walks it again. A full collection walked all of it on every save: half a
+    second at 5,000 records. Kept things replaced later are still freed by their reference counts.
+
+    In a thread of its own, so that the first save need not pay for it; a save that comes within
+    the second waits for the collection (the collector holds the interpreter's lock)."""
+
+    def settle() -> None:
+        gc.collect()
+        gc.freeze()
+
+    timer = threading.Timer(1.0, settle)
+    timer.daemon = True
+    timer.start()
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:

@@ -7,7 +7,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .build import CasebookBuild, page_content
+from .build import CasebookBuild, page_content, watch_saves
 
 _build: list[CasebookBuild] = []  # the build in progress (MkDocs' hooks are plain functions)
 
@@ -50,10 +50,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     _current().post_build()
+    _build.clear()  # done: what it holds may go (on_serve, which comes later, needs none of it)
 
 
 def on_serve(server: object, config: MkDocsConfig, builder: object) -> object:
-    _current().serve(server)
+    watch_saves(server, config)
     return server
 
 

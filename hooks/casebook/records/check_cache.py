@@ -79,13 +79,13 @@ class CheckCache:
         """None when the file cannot be read as a record (a link, a FIFO, too big, missing): the
         check itself says why, every time."""
         assert self._base is not None, "bind() the schemas first"
-        signature = None
+        look = None
         if self.memory is not None:
             # A preview server asks again after every save: a file and folder that look exactly as
             # they did (same inode, size, times) keep the key they had, without being read again.
-            signature = (self._base, schema, display, _signature(path), _signature(path.parent / path.stem))
+            look = (self._base, schema, display, signature(path), signature(path.parent / path.stem))
             known = self.memory.keys.get(path)
-            if known is not None and known[0] == signature:
+            if known is not None and known[0] == look:
                 return known[1]
         try:
             raw = read_regular(path)
@@ -96,8 +96,8 @@ class CheckCache:
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         key = h.digest()
-        if self.memory is not None and signature is not None and signature[3] is not None:
-            self.memory.keys[path] = (signature, key)
+        if self.memory is not None and look is not None and look[3] is not None:
+            self.memory.keys[path] = (look, key)
         return key
 
     def get(self, key: bytes) -> Entry | None:
@@ -133,9 +133,11 @@ class PreviewChecks:
     entries: dict[bytes, Entry] = field(default_factory=dict)
     keys: dict[Path, tuple[Any, bytes]] = field(default_factory=dict)
     cases: dict[bytes, Any] = field(default_factory=dict)  # each clean record's model.Case, by its key
+    cross: dict[bytes, list[Any]] = field(default_factory=dict)  # Loader.check_case_kept's answers
 
 
-def _signature(path: Path) -> tuple[int, ...] | None:
+def signature(path: Path) -> tuple[int, ...] | None:
+    """How a file looks without reading it; None when it is not there."""
     try:
         st = os.lstat(path)
     except OSError:

@@ -19,7 +19,7 @@ from typing import Any
 from ..model import Case, Casebook, Collection, Framework, Places, Policy, SiteInfo, Source, Theme
 from . import character_check, images, lesson_plan, markdown_safety, placeholders
 from . import references as refs
-from .check_cache import CheckCache, Entry
+from .check_cache import CheckCache, Entry, signature
 from .diagnostics import Diagnostic, errors, field_path
 from .schemas import SCHEMA_NAMES, SchemaSet
 from .workers import MAX_TASKS, fork_map
@@ -176,6 +176,7 @@ class _Loader:
         # Each case file's check key (check_cache), by its display name: the digest of its bytes
         # and of all its check reads, which the Casebook keeps as the record's digest.
         self.record_keys: dict[str, bytes] = {}
+        self._data_digest: bytes | None = None  # data/ as read, for check_case_kept
 
     # -- files ---------------------------------------------------------------------------
     def read(self, path: Path, schema: str) -> YamlDocument | None:
@@ -589,6 +590,38 @@ class _Loader:
             )
         )
 
+    def check_case_kept(
+        self, path: Path, doc: YamlDocument, vocab: dict[str, refs.Vocabulary], data: dict[str, YamlDocument | None]
+    ) -> None:
+        """check_case, whose answer a preview server keeps: it depends on the record (its check
+        key: bytes, schemas, code, photo folder), the reference data (data/), and the files of
+        the photos it names (check_photo opens them), and on nothing else. At 5,000 records it
+        was a seventh of a save."""
+        memory = self.cache.memory if self.cache is not None else None
+        record = self.record_keys.get(doc.display)
+        if memory is None or record is None:
+            self.check_case(path, doc, vocab)
+            return
+        if self._data_digest is None:
+            h = hashlib.blake2b(digest_size=20)
+            for name, d in sorted(data.items()):
+                h.update(f"{name}\n{d.display if d else ''}\n{len(d.text) if d else -1}\n".encode())
+                h.update(d.text.encode() if d else b"")
+            self._data_digest = h.digest()
+        h = hashlib.blake2b(record + self._data_digest, digest_size=20)
+        media = doc.data.get("media") if isinstance(doc.data, dict) else None
+        for item in media if isinstance(media, list) else ():
+            if isinstance(item, dict) and isinstance(item.get("file"), str):
+                h.update(repr((item["file"], signature(path.parent / path.stem / item["file"]))).encode())
+        key = h.digest()
+        kept = memory.cross.get(key)
+        if kept is None:
+            before = len(self.diagnostics)
+            self.check_case(path, doc, vocab)
+            memory.cross[key] = kept = self.diagnostics[before:]
+        else:
+            self.diagnostics.extend(kept)
+
     def reserved_name(self, doc: YamlDocument, path: Path) -> Diagnostic:
         """A file whose name is its id, and a name the site keeps for its own pages (index ...)."""
         return Diagnostic(
@@ -954,7 +987,7 @@ def _load(
             case_docs[path.stem] = doc
             case_paths[path.stem] = path
             before = len(loader.diagnostics)
-            loader.check_case(path, doc, vocab)
+            loader.check_case_kept(path, doc, vocab, data)
             if not errors(problems) and not errors(loader.diagnostics[before:]):
                 with suppress(Exception):  # build() makes it again, and fails there as it always did
                     prebuilt[path.stem] = _built_case(doc, loader.record_keys.get(doc.display), cache)
