@@ -164,19 +164,26 @@ class CasebookBuild:
         pages = self.site.all()
         if self.preview:
             pages += error_pages(self.site, self.broken)
+
+        def unchanged(path: str, key: bytes) -> bool:
+            # A preview writes again only what changed by its key, or is gone from its folder.
+            return not _PREVIEW.changed_key(config.site_dir, path, key) and os.path.isfile(
+                os.path.join(config.site_dir, path)
+            )
+
         for page in pages:
-            file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
             # Known unchanged by what it is made from, and still in the preview's folder (a
             # serve without --dirty empties it): not rendered, nor even handed to MkDocs (a case
             # page is in no navigation and nothing checks links to it). At 5,000 cases, MkDocs'
-            # page objects for the unchanged ones were a fifth of a save's time.
+            # page and file objects for the unchanged ones were a fifth of a save's time.
             if (
                 self.preview
                 and page.key is not None
-                and not _PREVIEW.changed_key(config.site_dir, page.path, page.key)
-                and os.path.isfile(file.abs_dest_path)
+                and config.use_directory_urls
+                and unchanged(page.path + "index.html", page.key)
             ):
                 continue
+            file = CoreFile.generated(config, src_uri(page.path), content="", inclusion=InclusionLevel.NOT_IN_NAV)
             _add(files_, file)
             rendered = None
             if self.preview and page.key is not None:
@@ -187,12 +194,6 @@ class CasebookBuild:
             CorePage(page, file, config, rendered)
             if file.modified:
                 self.written.add(page.path)
-
-        def unchanged(path: str, key: bytes) -> bool:
-            # A preview writes again only what changed by its key, or is gone from its folder.
-            return not _PREVIEW.changed_key(config.site_dir, path, key) and os.path.isfile(
-                os.path.join(config.site_dir, path)
-            )
 
         try:
             generated = data + files(
@@ -374,21 +375,23 @@ def watch_saves(server: object, config: MkDocsConfig) -> None:
 
 
 def settle_after_first_build() -> None:
-    """A second after a preview's first build, while the editor has not saved yet: what that build
+    """Just after a preview's first build, while the editor has not saved yet: what that build
     made to keep (every record's check and Case, converted fields, related lists) is kept for the
-    life of the server, and what it made for itself is garbage by then (MkDocs has let go of its
-    pages, and on_post_build of the casebook's build). Collect that once, then freeze the rest:
+    life of the server, and what it made for itself is garbage a moment later, once MkDocs has
+    returned from the build and let go of its pages (the hook lets go of its own build in
+    on_post_build). Collect that once, then freeze the rest:
     the collector never walks it again. A full collection walked all of it on every save: half a
     second at 5,000 records. Kept things replaced later are still freed by their reference counts.
 
-    In a thread of its own, so that the first save need not pay for it; a save that comes within
-    the second waits for the collection (the collector holds the interpreter's lock)."""
+    In a thread of its own, a fifth of a second later, so that the first save need not pay for it;
+    a save that comes meanwhile waits for the collection (the collector holds the interpreter's
+    lock). Frozen too early, some of the build's garbage would only stay in memory, once."""
 
     def settle() -> None:
         gc.collect()
         gc.freeze()
 
-    timer = threading.Timer(1.0, settle)
+    timer = threading.Timer(0.2, settle)
     timer.daemon = True
     timer.start()
 
