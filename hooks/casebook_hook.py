@@ -8,6 +8,7 @@ from casebook_mkdocs.events import (  # noqa: F401 -- MkDocs looks these names u
     on_files,
     on_nav,
     on_page_content,
+    on_page_context,
     on_page_markdown,
     on_post_build,
     on_post_page,

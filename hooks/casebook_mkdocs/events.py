@@ -44,6 +44,11 @@ def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
     return env
 
 
+def on_page_context(context: object, page: Page, config: MkDocsConfig, nav: Navigation) -> object:
+    _current().page_context(page)
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _current().post_page(output, page)
 

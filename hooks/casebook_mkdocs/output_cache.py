@@ -77,16 +77,27 @@ class OutputCache:
         )
         return h.digest()
 
+    def holds(self, key: bytes) -> bool:
+        """Whether a sound entry is there (read and checked, not kept)."""
+        return self._read(key) is not None
+
     def get(self, key: bytes) -> ConvertedPage | None:
+        entry = self._read(key)
+        if entry is None:
+            return None
+        hans, hant, chars, ambiguous, pairs = entry
+        self.hits += 1
+        return ConvertedPage(hans, hant, PageChars(frozenset(chars), frozenset(ambiguous), pairs))
+
+    def _read(self, key: bytes) -> tuple[Any, ...] | None:
         data = self.files.read(key)
         if data is None:
             return None
         try:
-            hans, hant, chars, ambiguous, pairs = marshal.loads(data)
+            entry = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
-        self.hits += 1
-        return ConvertedPage(hans, hant, PageChars(frozenset(chars), frozenset(ambiguous), pairs))
+        return entry if isinstance(entry, tuple) and len(entry) == 5 else None
 
     def put(self, key: bytes, page: ConvertedPage) -> None:
         entry = (
