@@ -143,6 +143,6 @@ def test_a_preview_server_checks_references_again_when_data_or_a_photo_changes(p
     assert "id: weilao-fuwu" in text
     themes.write_text(text.replace("id: weilao-fuwu", "id: weilao-fuwu-2"), encoding="utf-8")
     gone = _load(project, CheckCache(tmp_path / "checks", memory))
-    assert any("weilao-fuwu" in d.message and d.file.startswith("cases/") for d in gone.diagnostics), (
-        gone.diagnostics[:5]
-    )
+    assert any("weilao-fuwu" in d.message and d.file.startswith("cases/") for d in gone.diagnostics), gone.diagnostics[
+        :5
+    ]

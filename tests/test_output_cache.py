@@ -54,6 +54,7 @@ def test_a_warm_build_is_the_cold_build_byte_for_byte(project: Path, tmp_path: P
     cases = len(list((project / "cases").glob("*.yml")))
     assert re.search(rf"{cases} 个案例页面取自缓存", warm), warm[-2000:]
     assert "Word 与幻灯片文件 0 个新生成" in warm, warm[-2000:]
+    assert "0 个取自缓存）" in cold and "（1 个分片，1 个取自缓存）" in warm, warm[-2000:]
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
 
 
@@ -73,7 +74,37 @@ def test_after_an_edit_the_warm_build_is_what_a_cold_build_of_the_edit_makes(pro
     warm = _build(edited, tmp_path / "warm", home)
     _build(edited, tmp_path / "cold", tmp_path / "fresh-home")
     assert "个案例页面取自缓存" in warm  # most pages did not change
+    assert "（1 个分片，0 个取自缓存）" in warm  # its one shard holds the edited pages: indexed again
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
+
+
+def test_a_search_shard_is_indexed_again_only_when_one_of_its_pages_changed(project: Path, tmp_path: Path) -> None:
+    """Shards of 8 pages: after a paragraph of a record's practice is edited (its own page alone
+    shows it), the shard holding that page is indexed again, the others are taken from the
+    cache, and the site is what a cold build of the edit makes (the index holds the new words)."""
+    home = tmp_path / "home"
+    first = mkdocs_build(project, tmp_path / "first", HOME=str(home), CASEBOOK_SEARCH_SHARD_PAGES="8")
+    assert first.code == 0, first.text
+    shards = int(re.search(r"（(\d+) 个分片，0 个取自缓存）", first.text).group(1))  # type: ignore[union-attr]
+    edited = tmp_path / "edited"
+    shutil.copytree(project, edited)
+    record = sorted((edited / "cases").glob("*.yml"))[-1]
+    text = record.read_text(encoding="utf-8")
+    assert "\npractice: |\n" in text
+    added = "\npractice: |\n  楼栋长每周敲门问需求。\n\n"
+    record.write_text(text.replace("\npractice: |\n", added, 1), encoding="utf-8")
+    warm = mkdocs_build(edited, tmp_path / "warm", HOME=str(home), CASEBOOK_SEARCH_SHARD_PAGES="8")
+    assert warm.code == 0, warm.text
+    reused = int(re.search(rf"（{shards} 个分片，(\d+) 个取自缓存）", warm.text).group(1))  # type: ignore[union-attr]
+    assert reused == shards - 1, warm.text[-1500:]
+    cold = mkdocs_build(edited, tmp_path / "cold", HOME=str(tmp_path / "fresh"), CASEBOOK_SEARCH_SHARD_PAGES="8")
+    assert cold.code == 0, cold.text
+    assert _differences(tmp_path / "cold", tmp_path / "warm") == []
+    from casebook.site.search import _fragments
+
+    bundles = [p for p in (tmp_path / "warm" / "pagefind").rglob("pagefind-entry.json")]
+    contents = [page["content"].replace("\u200b", "") for _, page in _fragments([b.parent for b in bundles])]
+    assert any("楼栋长每周敲门问需求" in c for c in contents)
 
 
 def test_compiled_templates_and_made_files_are_kept_outside_the_repository(project: Path, tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ class _PreviewLeavesOut(logging.Filter):
 
 _LEAVES_OUT = _PreviewLeavesOut()
 # The keyed caches in the user's cache folder (records/keyed_files.py), pruned after each build.
-KEYED_CACHES = ("checks", "pages", "output", "related", "data", "handouts/files", "handouts/pages")
+KEYED_CACHES = ("checks", "pages", "output", "related", "data", "search", "handouts/files", "handouts/pages")
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
@@ -260,7 +260,7 @@ class CasebookBuild:
             return
         # Every page's article is rendered by now and none is written yet: hand the articles to
         # Pagefind, which indexes them on the other core while MkDocs writes the pages.
-        self.search = IndexRun(self.options.search_shard_pages)
+        self.search = IndexRun(self.options.search_shard_pages, KeyedFiles(user_cache_dir() / "search"))
         try:
             assert self.site is not None
             for file in files_.documentation_pages():
@@ -323,7 +323,13 @@ class CasebookBuild:
             shards = self.search.finish(site_dir)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
-        log.info("casebook: 繁体版 %d 页，搜索索引 %d 页（%d 个分片）", self.variant.pages, self.search.count, shards)
+        log.info(
+            "casebook: 繁体版 %d 页，搜索索引 %d 页（%d 个分片，%d 个取自缓存）",
+            self.variant.pages,
+            self.search.count,
+            shards,
+            self.search.reused,
+        )
         if self.outputs is not None and self.outputs.hits:
             log.info("casebook: %d 个案例页面取自缓存（内容未变）", self.outputs.hits)
         problems = check_site(self.book, site_dir)
