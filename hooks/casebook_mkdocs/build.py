@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -74,8 +73,6 @@ class CasebookBuild:
             raise PluginError(str(exc)) from exc
         self.config = config
         self.project = Project(Path(config.config_file_path).parent)
-        if self.options.preview:
-            _PREVIEW.builds += 1
         # A preview leaves out the cases whose records have errors and serves the rest.
         result = load(
             self.project,
@@ -313,8 +310,6 @@ class CasebookBuild:
             log.info(
                 "casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）"
             )
-            if _PREVIEW.builds == 1:
-                settle_after_first_build()
             return
         assert self.variant is not None and self.search is not None
         self.variant.finish()  # 404 and redirect pages, static files, the search character map
@@ -377,11 +372,13 @@ if not _preview_log.handlers:
 
 def watch_saves(server: object, config: MkDocsConfig) -> None:
     """`mkdocs serve` is about to watch for saves (after its first build): with the system's
-    change notices unless CASEBOOK_WATCH=poll (watcher.py)."""
+    change notices unless CASEBOOK_WATCH=poll (watcher.py). A preview first settles its memory."""
     try:
         options = BuildOptions.from_env(os.environ)
     except OptionError as exc:
         raise PluginError(str(exc)) from exc
+    if options.preview:
+        log.info("casebook: 预览常驻的 %d 个对象不再由垃圾回收扫描", settle_memory())
     if options.watch == "poll":
         log.info("casebook: 预览定时扫描文件（CASEBOOK_WATCH=poll）")
         return
@@ -390,26 +387,17 @@ def watch_saves(server: object, config: MkDocsConfig) -> None:
         log.info("casebook: 预览由系统的文件变动通知触发重建")
 
 
-def settle_after_first_build() -> None:
-    """Just after a preview's first build, while the editor has not saved yet: what that build
-    made to keep (every record's check and Case, converted fields, related lists) is kept for the
-    life of the server, and what it made for itself is garbage a moment later, once MkDocs has
-    returned from the build and let go of its pages (the hook lets go of its own build in
-    on_post_build). Collect that once, then freeze the rest:
-    the collector never walks it again. A full collection walked all of it on every save: half a
-    second at 5,000 records. Kept things replaced later are still freed by their reference counts.
-
-    In a thread of its own, a fifth of a second later, so that the first save need not pay for it;
-    a save that comes meanwhile waits for the collection (the collector holds the interpreter's
-    lock). Frozen too early, some of the build's garbage would only stay in memory, once."""
-
-    def settle() -> None:
-        gc.collect()
-        gc.freeze()
-
-    timer = threading.Timer(0.2, settle)
-    timer.daemon = True
-    timer.start()
+def settle_memory() -> int:
+    """Called once, after a preview's first build and before the server waits for saves: what
+    that build made to keep (every record's check and Case, converted fields, related lists) is
+    kept for the life of the server, and what it made for itself is garbage by now (MkDocs has
+    returned from the build, and the hook let go of its own in on_post_build). Collect that once,
+    then freeze the rest: the collector never walks it again. A full collection walked all of it
+    on every save, half a second at 5,000 records. Kept things replaced later are still freed by
+    their reference counts. Returns how many objects were frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:

@@ -31,7 +31,6 @@ class PreviewMemory:
     checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
     related: MemoryEntries = field(default_factory=MemoryEntries)  # computed related lists, by their key
     qr_checked: set[Path] = field(default_factory=set)  # QR codes found trusted or drawn (qr.QrBatch)
-    builds: int = 0  # builds begun in this process
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:
