@@ -132,3 +132,49 @@ def test_a_cache_folder_that_cannot_be_made_is_said_not_a_traceback(project: Pat
     run = mkdocs_build(project, tmp_path / "site", HOME=str(home))
     assert run.code != 0
     assert "Word 与幻灯片文件无法生成" in run.text and "Traceback" not in run.text, run.text[-3000:]
+
+
+def test_made_files_are_linked_into_the_site_and_no_build_writes_through_them(project: Path, tmp_path: Path) -> None:
+    """Word and slide files and QR codes reach the site as second names of the files the caches
+    hold (casebook_mkdocs/hardlinks.py), in both scripts. A link shares its bytes, so a later build
+    into the same folder, whole or --dirty, after an edit that changes those files, must leave
+    every cache entry as it was."""
+    import os
+    import subprocess
+    import sys
+
+    home, site = tmp_path / "home", tmp_path / "site"
+    _build(project, site, home)
+    cache = home / ".cache" / "casebook" / "handouts" / "files"
+    entries = {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert entries
+    inodes = {os.stat(p).st_ino for p in entries}
+    docx = sorted(site.glob("cases/*/*.docx"))
+    assert docx and all(os.stat(p).st_ino in inodes for p in docx)
+    twins = [site / "zh-Hant" / p.relative_to(site) for p in docx]
+    assert all(os.stat(t).st_ino == os.stat(p).st_ino for t, p in zip(twins, docx, strict=True))
+    qr = sorted(site.glob("cases/*/*.png"))
+    assert qr and all(os.stat(p).st_nlink >= 3 for p in qr), "the QR cache, the page and its twin"
+
+    edited = tmp_path / "edited"
+    shutil.copytree(project, edited)
+    for record in (edited / "cases").glob("*.yml"):
+        text = record.read_text(encoding="utf-8")
+        record.write_text(re.sub(r"(?m)^title: ", "title: 修订：", text, count=1), encoding="utf-8")
+    # Into the same folder: the edit --dirty (files replaced where they are), then the first
+    # project again, whole.
+    dirty = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty", "--no-strict", "--site-dir", str(site)],
+        cwd=edited,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HOME": str(home)},
+    )
+    assert dirty.returncode == 0, dirty.stderr[-2000:]
+    assert "Word 与幻灯片文件 0 个新生成" not in dirty.stderr, "the edit made new files"
+    assert all(os.stat(p).st_ino not in inodes for p in docx), "each replaced by the edit's file"
+    _build(project, site, home)
+    changed = [p.name for p, data in entries.items() if not p.is_file() or p.read_bytes() != data]
+    assert changed == []
+    assert all(os.stat(p).st_ino in inodes for p in docx)

@@ -34,6 +34,7 @@ from casebook.site.search import IndexRun, SearchIndexError, search_entry
 from casebook.site.sitemap import SITEMAP, SitemapError, crawler_files
 from casebook.site.templates import Templates, bytecode_cache
 
+from .hardlinks import LinkedFile
 from .output_cache import TEMPLATE as OUTPUT_TEMPLATE
 from .output_cache import OutputCache, theme_digest
 from .pages import CoreFile, CorePage, src_uri
@@ -199,8 +200,8 @@ class CasebookBuild:
         except ExportError as exc:  # the export schema, made from the case schema's fields
             raise PluginError(f"开放数据无法生成：{exc}") from exc
         for item in generated:
-            if isinstance(item.content, Path):  # a made file in the cache: copied, never held in memory
-                _add(files_, File.generated(config, item.path, abs_src_path=str(item.content)))
+            if isinstance(item.content, Path):  # a made file in a cache: linked, never held in memory
+                _add(files_, LinkedFile.generated(config, item.path, abs_src_path=str(item.content)))
             else:
                 _add(files_, File.generated(config, item.path, content=item.content))
         assert self.qr is not None
@@ -208,7 +209,7 @@ class CasebookBuild:
             # A code is its URL's: a preview copies it only when the URL is new to the path.
             if self.preview and unchanged(path, url.encode()):
                 continue
-            _add(files_, File.generated(config, path, abs_src_path=str(self.qr.path(url))))
+            _add(files_, LinkedFile.generated(config, path, abs_src_path=str(self.qr.path(url))))
         # Last: a case's card links the files above (its Word handout, its slides) that exist.
         published = {f.src_uri for f in files_}
         site = self.site

@@ -8,7 +8,6 @@ get the right `lang`, their own canonical URL, and a 简/繁 switch that lands o
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -19,6 +18,8 @@ from pathlib import Path
 import opencc
 
 from casebook.site import urls
+
+from .hardlinks import link_or_copy
 
 HANT_DIR = urls.TRADITIONAL.rstrip("/")
 # mkdocs.yml's `extra.alternate` links point at these; every page gets them rewritten to
@@ -299,13 +300,6 @@ def _copy_static(site_dir: Path, target_root: Path) -> None:
             # a Traditional page shows Traditional titles; OpenCC leaves JSON's syntax alone.
             out.write_text(to_traditional(path.read_text(encoding="utf-8")), encoding="utf-8")
             continue
-        if path.suffix in (".docx", ".pptx"):
-            # The Word and slide files (Simplified, as the records are) are the same bytes in both
-            # copies: a second link to each, not thousands of copies of ~40 KB.
-            out.unlink(missing_ok=True)
-            try:
-                os.link(path, out)
-                continue
-            except OSError:  # another file system: copied below
-                pass
-        shutil.copy2(path, out)
+        # The rest (Word and slide files, Simplified as the records are; QR codes; styles and
+        # scripts) are the same bytes in both scripts: one more link to each (hardlinks.py).
+        link_or_copy(str(path), str(out))

@@ -119,6 +119,7 @@ class IndexRun:
         self.cache = cache
         self.reused = 0  # shards taken from the cache
         self._keys: list[Any] = []  # a running digest per shard
+        self._words: list[set[str]] = []  # each shard's Chinese words (write_words), once indexed
         self._thread: threading.Thread | None = None
         self._error: str = ""
         self._stop = threading.Event()
@@ -168,7 +169,9 @@ class IndexRun:
             if self._stop.is_set():
                 return
             key = self._keys[shard].digest()
-            if self._unpack(key, self._bundle(shard)):
+            words = self._unpack(key, self._bundle(shard))
+            if words is not None:
+                self._words.append(words)
                 self.reused += 1
                 continue
             try:
@@ -184,33 +187,43 @@ class IndexRun:
             if self._proc.returncode != 0 and not self._stop.is_set():
                 self._error = f"Pagefind 建索引失败：\n{out}\n{err}".strip()
                 return
-            self._pack(key, self._bundle(shard))
+            # Read here, in the indexing thread, while the build goes on writing pages; and kept
+            # with the bundle: reading every fragment back was a tenth of a warm build at 5,000.
+            try:
+                words = index_words([self._bundle(shard)])
+            except SearchIndexError as exc:
+                self._error = str(exc)
+                return
+            self._words.append(words)
+            self._pack(key, self._bundle(shard), words)
 
-    def _pack(self, key: bytes, bundle: Path) -> None:
+    def _pack(self, key: bytes, bundle: Path, words: set[str]) -> None:
         if self.cache is None or self._stop.is_set():
             return
         files = [(p.relative_to(bundle).as_posix(), p.read_bytes()) for p in sorted(bundle.rglob("*")) if p.is_file()]
-        self.cache.write(key, marshal.dumps(files))
+        self.cache.write(key, marshal.dumps((files, sorted(words))))
 
-    def _unpack(self, key: bytes, bundle: Path) -> bool:
-        """The shard's bundle from the cache into `bundle`; False when there is none (or it is
-        not sound: then it is indexed again)."""
+    def _unpack(self, key: bytes, bundle: Path) -> set[str] | None:
+        """The shard's bundle from the cache into `bundle`, and its words; None when there is
+        none (or it is not sound: then it is indexed again)."""
         data = self.cache.read(key) if self.cache is not None else None
         if data is None:
-            return False
+            return None
         try:
-            files = marshal.loads(data)
+            files, words = marshal.loads(data)
             names = [name for name, _ in files]
+            if not all(isinstance(w, str) for w in words):
+                return None
             if not all(isinstance(n, str) and n and ".." not in n.split("/") and not n.startswith("/") for n in names):
-                return False
+                return None
             for name, content in files:
                 target = bundle / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
         except (EOFError, ValueError, TypeError, OSError):
             shutil.rmtree(bundle, ignore_errors=True)
-            return False
-        return (bundle / "pagefind-entry.json").is_file()
+            return None
+        return set(words) if (bundle / "pagefind-entry.json").is_file() else None
 
     def finish(self, site_dir: Path) -> int:
         """Wait for Pagefind and move its bundles into the site; returns the number of shards."""
@@ -227,7 +240,7 @@ class IndexRun:
             for n in range(1, self.shards):
                 shutil.move(str(self._bundle(n)), target / f"shard-{n}")
             (target / SHARDS).write_text(json.dumps(extra), encoding="utf-8")
-            write_words(target, [target] + [target / s for s in extra])
+            write_words(target, set().union(*self._words))
             return self.shards
         finally:
             self.close()
@@ -242,13 +255,18 @@ class IndexRun:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+# What a cache entry holds: 2 = (the bundle's files, the shard's words). Part of every key, so
+# that an entry of another shape is never read.
+_ENTRY_FORMAT = 2
+
+
 def _indexer_digest() -> bytes:
     """What else a shard's bundle depends on: Pagefind's version and the options it runs with."""
     try:
         version = metadata.version("pagefind")
     except metadata.PackageNotFoundError:
         version = "?"
-    return repr((version, LANG, EXCLUDE_SELECTORS, sys.version_info[:2])).encode()
+    return repr((version, LANG, EXCLUDE_SELECTORS, sys.version_info[:2], _ENTRY_FORMAT)).encode()
 
 
 def _fragments(bundles: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -260,7 +278,18 @@ def _fragments(bundles: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
         yield fragment, json.loads(data[len(FRAGMENT_SIGNATURE) :])
 
 
-def write_words(bundle: Path, bundles: list[Path]) -> None:
+def index_words(bundles: list[Path]) -> set[str]:
+    """The Chinese words of two characters or more that Pagefind cut the pages of these bundles
+    into (see write_words)."""
+    words: set[str] = set()
+    for _, page in _fragments(bundles):
+        for word in _WORD_GAP.split(page.get("content", "")):
+            if len(word) >= 2 and _CJK_WORD.fullmatch(word):
+                words.add(word)
+    return words
+
+
+def write_words(bundle: Path, words: set[str]) -> None:
     """The index's own Chinese words, for the search box to cut a query as the index was cut.
 
     Pagefind 1.4 takes an unspaced Chinese query as one term and matches only the index word it
@@ -270,10 +299,8 @@ def write_words(bundle: Path, bundles: list[Path]) -> None:
     by their first character, and casebook-search.js cuts a query by longest match against them.
     Pagefind writes its cut into each page's stored content, words apart by zero-width spaces."""
     buckets: list[set[str]] = [set() for _ in range(WORD_BUCKETS)]
-    for _, page in _fragments(bundles):
-        for word in _WORD_GAP.split(page.get("content", "")):
-            if len(word) >= 2 and _CJK_WORD.fullmatch(word):
-                buckets[ord(word[0]) % WORD_BUCKETS].add(word)
+    for word in words:
+        buckets[ord(word[0]) % WORD_BUCKETS].add(word)
     folder = bundle / WORDS
     folder.mkdir(exist_ok=True)
     (folder / "index.json").write_text(json.dumps({"buckets": WORD_BUCKETS}), encoding="utf-8")
