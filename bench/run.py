@@ -272,6 +272,7 @@ def measure_size(
         case_pages=len(pages),
         plain_seconds=plain.seconds if plain is not None else None,
         peak_rss=build.peak_rss,
+        peak_pss=build.peak_pss,
         html=measure.page_sizes(pages),
         site_bytes=measure.tree_bytes(hook / "site"),
         search=search,

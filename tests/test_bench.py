@@ -31,6 +31,7 @@ COLUMNS = [
     "plain MkDocs (s)",
     "hook overhead",
     "peak memory (MB)",
+    "resident sets summed (MB)",
     "preview reload (s)",
     "case page mean (KB)",
     "case page max (KB)",
