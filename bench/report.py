@@ -247,7 +247,8 @@ def target_rows(results: Sequence[SizeResult]) -> list[list[str]]:
         for r, size in judged(target, results):
             value = target.value(r)
             if value is None:
-                failed = r.build_error or r.search_failed or r.preview_note
+                # Left out by an option (--builds-only, --no-browser): skipped; anything else failed.
+                failed = r.build_error or r.search_failed or (r.preview_note and not r.preview_note.startswith("--"))
                 why = "build failed" if r.build_error else r.search_note or r.preview_note or "—"
                 rows.append([target.name, target.limit, size, why, "FAIL" if failed else "SKIPPED"])
             else:

@@ -304,6 +304,12 @@ def describe_source(source: Path) -> str:
 def context_lines(args: argparse.Namespace, real_records: int) -> list[str]:
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material"))
     sizes = "--quick" if args.quick else "--sizes " + ",".join(map(str, args.sizes))
+    # The options that leave measurements out, so that a results file says how it was made.
+    sizes += "".join(
+        f" --{flag.replace('_', '-')}"
+        for flag in ("builds_only", "no_browser", "no_lighthouse")
+        if getattr(args, flag, False)
+    )
     return [
         f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z} with `python bench/run.py {sizes}` "
         f"(seed {args.seed}) from {args.source_label or describe_source(args.source)}, on {os.cpu_count()} cores, "

@@ -39,6 +39,21 @@ def test_many_records_checked_by_workers_are_cached_as_they_are_checked(project:
     assert warm.casebook == cold.casebook
 
 
+def test_a_preview_remembers_the_answers_of_its_workers(project: Path, tmp_path: Path) -> None:
+    """Records checked in forked workers are answered from the preview's memory on the next
+    load, not read back from the cache folder (nor checked again)."""
+    for record in generate(PARALLEL_FROM + 20, seed=7):
+        (project / "cases" / f"{record['id']}.yml").write_text(dump(record), encoding="utf-8")
+    memory = PreviewChecks()
+    first = _load(project, CheckCache(tmp_path / "checks", memory))
+    assert first.ok, first.diagnostics[:3]
+    assert len(memory.entries) == len(list((project / "cases").glob("*.yml")))
+    cache = CheckCache(None, memory)  # no folder: every answer must come from memory
+    second = _load(project, cache)
+    assert cache.misses == 0 and cache.hits == len(memory.entries)
+    assert second.casebook == first.casebook
+
+
 def test_an_edited_record_is_checked_again_and_its_error_located(project: Path, tmp_path: Path) -> None:
     folder = tmp_path / "checks"
     _load(project, CheckCache(folder))

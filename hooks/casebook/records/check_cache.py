@@ -118,6 +118,12 @@ class CheckCache:
         self.hits += 1
         return entry
 
+    def remember(self, key: bytes, entry: Entry) -> None:
+        """An answer worked out in another process (and stored on disk there): kept in this
+        process's memory too, when it has one (a preview server)."""
+        if self.memory is not None:
+            self.memory.entries[key] = entry
+
     def put(self, key: bytes, entry: Entry) -> None:
         if self.memory is not None:
             self.memory.entries[key] = entry
