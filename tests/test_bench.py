@@ -182,3 +182,38 @@ def test_the_benchmark_previews_as_make_serve_does() -> None:
     recipe = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
     env = " ".join(f"{k}={v}" for k, v in PREVIEW_ENV.items())
     assert f"{env} $(BIN)/mkdocs {' '.join(PREVIEW_ARGS)}" in recipe
+
+
+def test_a_measurement_left_out_by_an_option_is_skipped_and_a_failed_one_fails() -> None:
+    """--builds-only leaves out the preview, the plain build and search: their targets say
+    SKIPPED; a preview that failed says FAIL. Memory is judged by what the tree held (Pss), not
+    by resident sets summed, which count a fork's shared pages twice."""
+    from bench.measure import PageSizes
+    from bench.report import SizeResult, target_rows
+
+    def result(n: int, **extra: object) -> SizeResult:
+        base: dict[str, object] = dict(
+            generated=n,
+            records=n + 5,
+            validate_rate=2000.0,
+            build_seconds=100.0,
+            case_pages=2 * n,
+            plain_seconds=None,
+            peak_rss=2_400 * 1000**2,
+            peak_pss=1_900 * 1000**2,
+            html=PageSizes(2 * n, 30_000.0, 39_000),
+            site_bytes=0,
+            search=None,
+            search_note="--builds-only",
+        )
+        return SizeResult(**(base | extra))  # type: ignore[arg-type]
+
+    def verdicts(r: SizeResult) -> dict[str, str]:
+        return {row[0]: row[4] for row in target_rows([r]) if row[2] == f"{r.generated:,}"}
+
+    skipped = verdicts(result(5000, preview_note="--builds-only"))
+    assert skipped["make serve: reload after a save"] == "SKIPPED"
+    assert skipped["hook overhead"] == "SKIPPED"
+    failed = verdicts(result(5000, preview_note="FAILED: the server stopped"))
+    assert failed["make serve: reload after a save"] == "FAIL"
+    assert verdicts(result(20000, preview_note="--builds-only"))["peak memory of the build"] == "PASS"
