@@ -17,7 +17,7 @@ from casebook.records.loader import Project, load
 from casebook.site.basket import DOWNLOADS, case_card, lead
 from casebook.site.markdown_fields import MarkdownFields
 from casebook.site.pages import SitePages, case_cards
-from casebook.site.related import CURATED, LIMIT, RelatedCases
+from casebook.site.related import CURATED, FINDS, LIMIT, WEIGHTS, RelatedCases
 from casebook.site.view import View
 
 from .conftest import ROOT
@@ -111,6 +111,42 @@ def test_the_relation_is_symmetric_deterministic_and_capped(generated_book: Case
         scores = [r.score for r in shown if not r.curated]
         assert scores == sorted(scores, reverse=True)
         assert all(r.reasons for r in shown), "every related case says why"
+
+
+def _counted(book: Casebook, related: RelatedCases, case_id: str, limit: int) -> list[tuple[str, int]]:
+    """The computed (not curated) part of a list, counted the plain way: every other case scored
+    by each value the two share, the `WEIGHTS` of the policies, programmes, places and themes
+    that make two cases related, then the district and the pillars on top."""
+    case = book.cases[case_id]
+    mine = list(related._keys(case))
+    skip = {case_id, *related._curated.get(case_id, ())}
+    scored = []
+    for other in book.cases.values():
+        if other.id in skip:
+            continue
+        theirs = set(related._keys(other))
+        if not any(k in theirs for k in mine if k[0] in FINDS):
+            continue
+        score = sum(WEIGHTS[k[0]] for k in mine if k[0] in FINDS and k in theirs)
+        score += WEIGHTS["district"] * (other.place.district == case.place.district)
+        score += WEIGHTS["pillar"] * len(set(case.pillars) & set(other.pillars))
+        scored.append((-score, book.newest_rank[other.id], other.id))
+    room = max(0, limit - len(related._curated.get(case_id, ())))
+    return [(oid, -neg) for neg, _, oid in sorted(scored)[:room]]
+
+
+@pytest.mark.parametrize("limit", [LIMIT, 40])
+def test_every_list_is_the_one_a_plain_count_gives(generated_book: Casebook, limit: int) -> None:
+    """The lists are scored over bitsets of each group's members; they must be exactly the ones
+    that scoring every pair of cases gives, ties and the cap included."""
+    related = RelatedCases(generated_book, limit=limit)
+    ties = 0
+    for case in generated_book.cases_by_title:
+        shown = [(r.case.id, r.score) for r in related.of(case) if not r.curated]
+        counted = _counted(generated_book, related, case.id, limit)
+        assert shown == counted, case.id
+        ties += len(shown) - len({s for _, s in shown})
+    assert ties > 100, "too few ties between scores for the order of equal scores to be tested"
 
 
 def _lists(related: RelatedCases, book: Casebook) -> dict[str, list[tuple[str, bool, tuple[str, ...], int]]]:
