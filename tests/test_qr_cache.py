@@ -138,3 +138,55 @@ def test_a_preview_trusts_a_checked_code_only_while_its_file_is_there(cache: Pat
     assert QrBatch([URL, OTHER], cache, digests, checked=checked).missing == []
     batch.path(OTHER).unlink()
     assert QrBatch([URL, OTHER], cache, digests, checked=checked).missing == [OTHER]
+
+
+def test_both_processes_draw_a_large_batch_and_every_code_is_recorded(cache: Path, digests: Path) -> None:
+    """The second process draws from the front, the build joins in from the back when it
+    needs the codes: each code is drawn once, right, and recorded as this machine's."""
+    urls = [f"https://example.test/cases/c{i}/" for i in range(200)]
+    batch = QrBatch(urls, cache, digests)
+    batch.start()
+    assert batch.wait() == len(urls)
+    assert 0 < batch.drawn_here <= len(urls)
+    assert all(batch.path(url).read_bytes() == draw(url) for url in urls)
+    assert QrBatch(urls, cache, digests).missing == []  # both processes' digests were saved
+
+
+def test_a_code_the_second_process_cannot_draw_fails_the_batch(
+    cache: Path, digests: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls = [f"https://example.test/cases/c{i}/" for i in range(200)]
+    real = qr.draw
+
+    def broken_first(url: str) -> bytes:
+        if url == urls[0]:  # the front: the second process's first code (forked: it has this)
+            raise OSError("disk full")
+        return real(url)
+
+    monkeypatch.setattr(qr, "draw", broken_first)
+    batch = QrBatch(urls, cache, digests)
+    batch.start()
+    with pytest.raises(OSError, match="disk full"):
+        batch.wait()
+    # What the build drew meanwhile is recorded all the same: only the failed code is drawn
+    # next time. (The build would claim the first code only after drawing the other 199.)
+    assert QrBatch(urls, cache, digests).missing == [urls[0]]
+
+
+class _CountingSet(set[Path]):
+    updates = 0
+
+    def update(self, *others: object) -> None:  # type: ignore[override]
+        type(self).updates += 1
+        super().update(*others)  # type: ignore[arg-type]
+
+
+def test_the_codes_a_build_takes_are_remembered_once_not_once_per_code(cache: Path, digests: Path) -> None:
+    """`png()` waits for the batch before each code: remembering the whole batch each time made
+    a build's codes cost the square of their number."""
+    urls = [f"https://example.test/cases/c{i}/" for i in range(QrBatch.BACKGROUND_FROM + 10)]
+    checked = _CountingSet()
+    batch = QrBatch(urls, cache, digests, checked=checked)
+    batch.start()
+    assert all(batch.png(url) == draw(url) for url in urls)
+    assert _CountingSet.updates == 1 and checked == {batch.path(url) for url in urls}
