@@ -301,7 +301,7 @@ def make_plain_project(hook_project: Path, book: Casebook, dest: Path) -> Path:
         if extra.is_dir() and extra.name not in HOOK_ONLY:
             shutil.copytree(extra, dest / extra.name)
     cache = hook_project / ".cache"
-    site = core_site.SitePages(book, photo_sizes=core_site.photos(book, hook_project / "cases", cache / "images"))
+    site = core_site.SitePages(book, photo_sizes=core_site.photos(book, hook_project / "cases"))
     pages: dict[str, str] = {}
     for md_file in docs.rglob("*.md"):
         src_uri = md_file.relative_to(docs).as_posix()

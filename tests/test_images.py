@@ -123,3 +123,32 @@ def test_photo_needs_alt_text(project: Path) -> None:
     add_photo(project, "qianshou.jpg", jpeg_with_gps_and_rotation(), alt=False)
     found = errors_for(project)
     assert [d["field"] for d in found] == ["media[0].alt"] and "必填" in found[0]["message"]
+
+
+def test_renditions_committed_to_the_repository_are_not_published(project: Path, tmp_path: Path) -> None:
+    """A pull request can commit files under .cache/: an index and renditions under a photo's
+    digest (one a symlink to a file of the build machine) must not reach the site in place of
+    the photo's own clean renditions."""
+    import hashlib
+
+    data = jpeg_with_gps_and_rotation()
+    add_photo(project, "qianshou.jpg", data)
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_bytes(b"machine secret 4f8d9b2")
+    planted = project / ".cache" / "images"
+    planted.mkdir(parents=True)
+    key = hashlib.sha256(data).hexdigest()[:24]
+    (planted / f"{key}.txt").write_text("480x360", encoding="utf-8")
+    (planted / f"{key}-480.webp").symlink_to(secret)
+    (planted / f"{key}-480.jpg").write_bytes(data)  # the original, GPS position and all
+    home = tmp_path / "home"  # a user cache of its own, empty
+    run = mkdocs_build(project, tmp_path / "site", HOME=str(home))
+    assert run.code == 0, run.text
+    folder = tmp_path / "site" / "cases" / CASE
+    for width in (480, 960, 1500):
+        for ext in ("webp", "jpg"):
+            with Image.open(folder / f"qianshou-{width}.{ext}") as im:
+                assert im.width == width and im.height > im.width and not im.getexif()
+    leaked = [p for p in (tmp_path / "site").rglob("*") if p.is_file() and b"machine secret" in p.read_bytes()]
+    assert not leaked

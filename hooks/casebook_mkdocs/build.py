@@ -124,8 +124,11 @@ class CasebookBuild:
         return self.options.preview
 
     def files(self, files_: Files) -> Files:
-        config, cache = self.config, self.project.root / ".cache"
-        sizes = photos(self.book, self.project.cases_dir, cache / "images")
+        config = self.config
+        # Photo renditions are published as they are kept: kept in the user's cache, which no
+        # pull request reaches. In the repository's .cache, a committed index and files (or
+        # symlinks to any file of the machine) under a photo's digest were published in its place.
+        sizes = photos(self.book, self.project.cases_dir, user_cache_dir() / "images")
         # Compiled templates are code: kept in the user's cache, never in the repository's
         # .cache, where a pull request could commit a compiled template that runs anything.
         templates = Templates(_PREVIEW.fields if self.preview else None, user_cache_dir() / "jinja" / "core")

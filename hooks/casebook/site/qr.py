@@ -94,7 +94,7 @@ def own_dir(path: Path) -> None:
 
 
 def _own_cache_dir(cache_dir: Path) -> None:
-    # The project's `.cache` is checked too: photo renditions are written under it as well.
+    # The project's `.cache` is checked too: a symlink there would lead the codes elsewhere.
     if cache_dir.parent.name == ".cache":
         own_dir(cache_dir.parent)
     own_dir(cache_dir)
