@@ -212,6 +212,15 @@ def test_no_page_loads_anything_from_another_host(site: Path) -> None:
         assert "fonts.googleapis" not in css.read_text(encoding="utf-8")
 
 
+def test_every_published_file_can_be_read_by_the_web_server(site: Path) -> None:
+    """A static host's server runs as another user than the build: a file only its owner may
+    read (a temporary file renamed into place keeps mkstemp's 0600) is a 403 for every reader."""
+    unreadable = sorted(
+        str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.stat().st_mode & 0o044 != 0o044
+    )
+    assert not unreadable, f"{len(unreadable)} files others cannot read, e.g. {unreadable[:5]}"
+
+
 def test_nothing_is_generated_into_docs() -> None:
     generated = {"cases", "framework", "policies", "places", "themes"}
     assert not generated & {p.name for p in (ROOT / "docs").iterdir()}

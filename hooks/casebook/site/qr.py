@@ -112,6 +112,8 @@ def _read_cached(path: Path) -> bytes | None:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PNG_BYTES:
             return None
+        if info.st_mode & 0o044 != 0o044:  # kept by an older build as 0600: drawn again (_store)
+            return None
         return f.read(MAX_PNG_BYTES + 1)
 
 
@@ -122,6 +124,9 @@ def _store(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            # mkstemp makes the file its owner's alone (0600), and the site publishes this very
+            # file (a link to it): a web server running as another user could not read it.
+            os.fchmod(f.fileno(), 0o644)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         os.replace(tmp, path)
