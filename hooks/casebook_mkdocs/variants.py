@@ -184,11 +184,18 @@ def _switch_links(html: str, web_path: str, hant: bool) -> str:
     return html.replace(f'href="{SWITCH_HANT}"', f'href="{up}{HANT_DIR}/{web_path}"')
 
 
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="https://cb-switch\.invalid/[^"]*" hreflang="[^"]*">')
+
+
 def _head_links(html: str, site_url: str, web_path: str, hant: bool) -> str:
     """Drop Material's <head> alternates: its script would take over the 简/繁 links and, when
     its sitemap lookup misses, send readers to the other script's home page. The sitemaps carry
     the hreflang alternates instead. The canonical URL is this script's own page."""
-    html = re.sub(r'\s*<link rel="alternate" href="https://cb-switch\.invalid/[^"]*" hreflang="[^"]*">', "", html)
+    # Only the <head> holds them: a pattern that starts with \s* is tried at every character,
+    # and the whole page took 0.9 ms, twice a page (a second of a 1,000-case build).
+    end = html.find("</head>")
+    end = len(html) if end < 0 else end
+    html = _ALTERNATE.sub("", html[:end]) + html[end:]
     if hant:
         html = html.replace(
             f'<link rel="canonical" href="{site_url}{web_path}">',
@@ -273,7 +280,20 @@ class TraditionalVariant:
         return len(self.done)
 
 
-_SHARED_LINK = re.compile(r'(href|src)="((?:\.\./)*)(data/|schema/|feed\.xml|sitemap\.xml)')
+# From `="`, a literal the regular expression engine scans for quickly; the attribute before it
+# is checked in `_up_to_shared`. Starting at `(href|src)` it was tried at every character.
+_SHARED_LINK = re.compile(r'="((?:\.\./)*)(data/|schema/|feed\.xml|sitemap\.xml)')
+
+
+def _up_to_shared(html: str) -> str:
+    """Each href or src into the open data, the schemas or the feed, one level further up."""
+
+    def up(m: re.Match[str]) -> str:
+        if html.endswith("href", 0, m.start()) or html.endswith("src", 0, m.start()):
+            return f'="{m.group(1)}../{m.group(2)}'
+        return m.group(0)
+
+    return _SHARED_LINK.sub(up, html)
 
 
 def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
@@ -281,7 +301,7 @@ def _finish(html: str, site_url: str, web_path: str, *, hant: bool) -> str:
     html = _switch_links(html, web_path, hant)
     if hant:
         # Open data, schemas and the feed exist once, at the root: one level further up from zh-Hant/.
-        html = _SHARED_LINK.sub(r'\1="\2../\3', html)
+        html = _up_to_shared(html)
     return _mark_current(html, hant)
 
 
