@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 
+from casebook.records.code_digest import files_digest, library_versions
 from casebook.records.keyed_files import KeyedFiles
 
 from .pages import CorePage
@@ -31,12 +31,10 @@ TEMPLATE = "casebook-cached.html"
 _ADAPTER = Path(__file__).resolve().parent
 
 
-def _files_digest(h: Any, folder: Path) -> None:
+def _folder_digest(folder: Path) -> bytes:
     if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(path.relative_to(folder).as_posix().encode())
-        h.update(path.read_bytes())
+        return b""
+    return files_digest(folder, [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
 
 
 def _nav_items(items: list[Any]) -> list[Any]:
@@ -49,14 +47,11 @@ def theme_digest(config: MkDocsConfig, nav: Navigation, core: bytes) -> bytes:
     h = hashlib.blake2b(core, digest_size=20)
     h.update(Path(config.config_file_path).read_bytes())
     h.update(str(config.site_url).encode())
-    for dist in ("mkdocs", "mkdocs-material", "opencc"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(dist.encode())
+    for version in library_versions("mkdocs", "mkdocs-material", "opencc"):
+        h.update(version.encode())
     if config.theme.custom_dir:
-        _files_digest(h, Path(config.theme.custom_dir))
-    _files_digest(h, _ADAPTER)
+        h.update(_folder_digest(Path(config.theme.custom_dir)))
+    h.update(_folder_digest(_ADAPTER))
     h.update(json.dumps(_nav_items(list(nav.items)), ensure_ascii=False).encode())
     return h.digest()
 

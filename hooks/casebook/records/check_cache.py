@@ -22,18 +22,16 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .code_digest import PACKAGE, files_digest, library_versions, package_files
 from .keyed_files import KeyedFiles
 from .yamlfile import read_regular
 
 # An entry: the record's text and data (None, None when it could not be read) and its problems
 # as plain tuples, as the workers send them.
 Entry = tuple[str | None, Any, list[tuple[Any, ...]]]
-
-_PACKAGE = Path(__file__).resolve().parent.parent  # the whole core: the checks use its model too
 
 
 def user_cache_dir() -> Path:
@@ -42,17 +40,13 @@ def user_cache_dir() -> Path:
 
 
 def _code_digest() -> bytes:
-    h = hashlib.blake2b(digest_size=20)
-    h.update(sys.version.encode())
-    for dist in ("PyYAML", "jsonschema", "referencing", "Markdown", "Pillow"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(dist.encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(_PACKAGE).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.digest()
+    # The whole core (the checks use its model too), the Python and the libraries that read.
+    return files_digest(
+        PACKAGE,
+        package_files(".py"),
+        sys.version,
+        *library_versions("PyYAML", "jsonschema", "referencing", "Markdown", "Pillow"),
+    )
 
 
 class CheckCache:

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Case, Casebook
+from ..records.code_digest import PACKAGE, files_digest, package_files
 from ..records.images import Rendition
 from ..records.keyed_files import KeyedFiles
 from .page import RenderedPage
-
-_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 class _Canonical(pickle.Pickler):
@@ -54,11 +53,7 @@ def fingerprint(*values: Any) -> bytes:
 def code_fingerprint() -> bytes:
     """The core's code and templates (pages' HTML, Word and slide parts' XML): a change to any
     renders every page again."""
-    h = hashlib.blake2b(digest_size=20)
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".html", ".xml") and p.is_file()):
-        h.update(path.relative_to(_PACKAGE).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.digest()
+    return files_digest(PACKAGE, package_files(".py", ".html", ".j2"))
 
 
 class PageKeys:

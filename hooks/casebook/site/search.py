@@ -30,12 +30,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from ..records.code_digest import library_versions
 from ..records.keyed_files import KeyedFiles
 from . import urls
 from .templates import Templates
@@ -262,11 +262,7 @@ _ENTRY_FORMAT = 2
 
 def _indexer_digest() -> bytes:
     """What else a shard's bundle depends on: Pagefind's version and the options it runs with."""
-    try:
-        version = metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        version = "?"
-    return repr((version, LANG, EXCLUDE_SELECTORS, sys.version_info[:2], _ENTRY_FORMAT)).encode()
+    return repr((library_versions("pagefind"), LANG, EXCLUDE_SELECTORS, sys.version_info[:2], _ENTRY_FORMAT)).encode()
 
 
 def _fragments(bundles: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:

@@ -12,7 +12,6 @@ Also the Jinja environment of the packages' XML parts (templates/handouts/)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import struct
@@ -26,6 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ...records.code_digest import PACKAGE, files_digest
 from ..templates import TEMPLATE_DIR
 
 XML_TEMPLATE_DIR = TEMPLATE_DIR / "handouts"
@@ -129,9 +129,6 @@ def writer_digest(*folders: str) -> str:
     """The code that writes a file: the templates in these folders (of templates/handouts/) and
     the modules of this package. Part of every cache key, so an edited writer makes new keys
     and no file made by the old one is served again."""
-    digest = hashlib.sha256()
-    paths = [(f"{f}/{p.name}", p) for f in folders for p in sorted((XML_TEMPLATE_DIR / f).glob("*"))]
-    paths += [(p.name, p) for p in sorted(Path(__file__).parent.glob("*.py"))]
-    for name, path in paths:
-        digest.update(name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    paths = [p for f in folders for p in (XML_TEMPLATE_DIR / f).glob("*")]
+    paths += Path(__file__).parent.glob("*.py")
+    return files_digest(PACKAGE, paths).hex()[:12]
