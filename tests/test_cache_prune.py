@@ -60,3 +60,28 @@ def test_a_build_prunes_what_no_build_used_and_keeps_what_it_used(tmp_path: Path
     used = [p for p in entries if p.exists()]
     assert len(used) == len(entries), "an entry this build used was pruned"
     assert all(p.stat().st_mtime > OLD + 86400 for p in used)
+
+
+def test_photo_renditions_unused_for_a_month_are_pruned_and_used_ones_kept(tmp_path: Path) -> None:
+    """The renditions' folder holds its files side by side (records/images.py), not in shards."""
+    from PIL import Image
+
+    from casebook.records.images import renditions
+
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (1000, 600), (200, 30, 30)).save(photo)
+    cache = tmp_path / "images"
+    first = renditions(photo, cache)
+    kept = sorted(cache.iterdir())
+    assert len(kept) == 1 + 2 * len(first)  # the index, a WebP and a JPEG per width
+    for p in kept:
+        _age(p)
+    assert renditions(photo, cache) == first  # from the cache, and so marked as used
+    stale = cache / "0123456789abcdef01234567.txt"
+    stale.write_text("480x288")
+    _age(stale)
+    link = cache / "link-480.webp"
+    link.symlink_to(photo)
+    assert prune([], flat=[cache, tmp_path / "missing"]) == 1
+    assert not stale.exists() and link.is_symlink()
+    assert sorted(p for p in cache.iterdir() if p != link) == kept

@@ -63,6 +63,7 @@ class _PreviewLeavesOut(logging.Filter):
 _LEAVES_OUT = _PreviewLeavesOut()
 # The keyed caches in the user's cache folder (records/keyed_files.py), pruned after each build.
 KEYED_CACHES = ("checks", "pages", "output", "related", "data", "search", "handouts/files", "handouts/pages")
+PHOTO_CACHE = "images"  # the photos' renditions, files side by side: pruned too
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
@@ -128,7 +129,7 @@ class CasebookBuild:
         # Photo renditions are published as they are kept: kept in the user's cache, which no
         # pull request reaches. In the repository's .cache, a committed index and files (or
         # symlinks to any file of the machine) under a photo's digest were published in its place.
-        sizes = photos(self.book, self.project.cases_dir, user_cache_dir() / "images")
+        sizes = photos(self.book, self.project.cases_dir, user_cache_dir() / PHOTO_CACHE)
         # Compiled templates are code: kept in the user's cache, never in the repository's
         # .cache, where a pull request could commit a compiled template that runs anything.
         templates = Templates(_PREVIEW.fields if self.preview else None, user_cache_dir() / "jinja" / "core")
@@ -336,7 +337,7 @@ class CasebookBuild:
             raise PluginError("站点不完整：\n" + "\n".join(problems))
         # Only after a build that succeeded: what it used is touched by now, and the rest of
         # the entries no build has used for a month go.
-        removed = prune(user_cache_dir() / name for name in KEYED_CACHES)
+        removed = prune((user_cache_dir() / name for name in KEYED_CACHES), flat=[user_cache_dir() / PHOTO_CACHE])
         if removed:
             log.info("casebook: 缓存中 %d 个 %d 天未用的条目已删除", removed, UNUSED_DAYS)
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .keyed_files import touch
+
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already larger than any phone takes
 MAX_BYTES = 25 * 1024 * 1024
@@ -151,6 +153,8 @@ def _from_cache(cache_dir: Path, key: str) -> list[Rendition] | None:
         if not (webp.is_file() and jpeg.is_file()):
             return None
         out.append(Rendition(width, height, webp.read_bytes(), jpeg.read_bytes()))
+    for used in (index, *(cache_dir / f"{key}-{r.width}.{ext}" for r in out for ext in ("webp", "jpg"))):
+        touch(used)  # used by this build: kept when the cache is pruned (keyed_files.prune)
     return out
 
 

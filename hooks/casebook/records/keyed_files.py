@@ -54,29 +54,36 @@ def touch(path: Path) -> None:
         os.utime(path)
 
 
-def prune(folders: Iterable[Path], unused_days: float = UNUSED_DAYS) -> int:
+def prune(folders: Iterable[Path], unused_days: float = UNUSED_DAYS, *, flat: Iterable[Path] = ()) -> int:
     """Remove the entries of these cache folders that no build has used (read or written) for
-    `unused_days`; how many were removed. Only the two levels KeyedFiles writes are walked, and
+    `unused_days`; how many were removed. Only the two levels KeyedFiles writes are walked (one
+    level in the `flat` folders, which hold their files directly: the photos' renditions), and
     only regular files are removed: never a link, never anything outside the folder."""
     cutoff = time.time() - unused_days * 86400
-    removed = 0
+    removed = sum(_remove_unused(str(folder), cutoff) for folder in flat)
     for folder in folders:
         try:
             shards = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
         except OSError:
             continue
-        for shard in shards:
-            try:
-                entries = list(os.scandir(shard.path))
-            except OSError:
-                continue
-            for entry in entries:
-                try:
-                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        os.unlink(entry.path)
-                        removed += 1
-                except OSError:
-                    continue  # gone already, or another build's: left
+        removed += sum(_remove_unused(shard.path, cutoff) for shard in shards)
+    return removed
+
+
+def _remove_unused(folder: str, cutoff: float) -> int:
+    """The regular files directly in `folder` last used before `cutoff`, removed; how many."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    removed = 0
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue  # gone already, or another build's: left
     return removed
 
 
