@@ -104,6 +104,19 @@ def test_bad_photo_gets_a_located_error(project: Path, name: str, data: bytes | 
     assert found[0]["line"] == line_of(record, f"file: {name}")
 
 
+def test_the_core_leaves_pillows_own_limit_alone() -> None:
+    """Importing the core changes nothing process-wide: its 40-megapixel limit is its own check."""
+    import subprocess
+    import sys
+
+    code = (
+        "from PIL import Image; default = Image.MAX_IMAGE_PIXELS; "
+        "import casebook.records.images, casebook.site.pages; print(Image.MAX_IMAGE_PIXELS == default)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "True", run.stderr
+
+
 def test_symlink_out_of_the_folder_is_refused(project: Path) -> None:
     folder = project / "cases" / CASE
     folder.mkdir(exist_ok=True)
