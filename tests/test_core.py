@@ -185,7 +185,7 @@ def test_output_formats_are_machine_readable() -> None:
 def test_loader_uses_the_c_loader() -> None:
     from casebook.records import yamlfile
 
-    assert yamlfile._Loader is yaml.CSafeLoader
+    assert yamlfile.Loader is yaml.CSafeLoader
 
 
 def test_parallel_reading_reports_exactly_what_sequential_reading_does(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]

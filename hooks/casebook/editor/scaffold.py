@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator
 
 from ..records import placeholders
 from ..records.diagnostics import field_path
-from ..records.loader import Project, _Loader
+from ..records.loader import Loader, Project
 from ..records.references import Vocabulary
 from ..records.schemas import SchemaSet, formats
 from ..records.yamlfile import YamlDocument
@@ -127,7 +127,7 @@ def taken_ids(cases: dict[str, YamlDocument]) -> dict[str, str]:
         ident = doc.data.get("id") if isinstance(doc.data, dict) else None
         if isinstance(ident, str):
             taken.setdefault(ident, f"已有案例 {doc.display}")
-    for alias, stem in _Loader.alias_owner(cases).items():
+    for alias, stem in Loader.alias_owner(cases).items():
         taken.setdefault(alias, f"{cases[stem].display} 改名前的旧 id（写在它的 aliases 中，旧网址会跳转到那个案例）")
     return taken
 
@@ -152,7 +152,7 @@ class Reference:
         return shown + (" 等" if len(ids) > 30 else "")
 
 
-def _unreadable(loader: _Loader, data: dict[str, YamlDocument | None]) -> list[str]:
+def _unreadable(loader: Loader, data: dict[str, YamlDocument | None]) -> list[str]:
     """The reference files that are missing or could not be read as YAML: their ids are unknown.
     A file that reads but breaks a schema rule still names its ids; validate reports the rest."""
     broken = {d.file for d in loader.diagnostics if d.severity == "error" and d.code.startswith(("yaml.", "file."))}
@@ -166,7 +166,7 @@ def _unreadable(loader: _Loader, data: dict[str, YamlDocument | None]) -> list[s
 def load_project(project: Project) -> tuple[Reference, dict[str, str]]:
     """The reference data and the ids in use, read by the loader as `casebook validate` reads
     them (the records on every core when there are many)."""
-    loader = _Loader(project)
+    loader = Loader(project)
     with loader.read_cases(project.case_files()) as reading:
         data = loader.load_data()
         cases = {path.stem: doc for path, doc, _ in reading if doc is not None}

@@ -164,7 +164,11 @@ def _case_result(display: str, entry: Entry) -> CaseResult:
     return (None if text is None else YamlDocument(display, data, text)), [Diagnostic(*fields) for fields in plain]
 
 
-class _Loader:
+class Loader:
+    """Reads and checks one project's files, collecting every problem as a Diagnostic: `load()`
+    runs it over the whole project, and `casebook new` (editor/scaffold.py) uses its parts to
+    read the reference data and the vocabularies the way a build does."""
+
     def __init__(self, project: Project, cache: CheckCache | None = None):
         self.project = project
         self.cache = cache
@@ -953,7 +957,7 @@ def _collector_paused() -> Iterator[None]:
 def _load(
     project: Project, only: Iterable[Path] | None, cache: CheckCache | None, keep_going: bool = False
 ) -> LoadResult:
-    loader = _Loader(project, cache)
+    loader = Loader(project, cache)
     linked = loader.linked_folders()
     if linked & {project.data_dir, project.schema_dir} or not loader.schemas_ok():
         return LoadResult(None, loader.diagnostics, 0)

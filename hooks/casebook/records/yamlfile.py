@@ -24,9 +24,9 @@ from .characters import describe
 from .diagnostics import Diagnostic, field_path
 
 try:  # The C loader is 7x faster; fall back only where libyaml is missing.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as Loader
 except ImportError:  # pragma: no cover - depends on the wheel
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 
 # Tags of plain scalars already resolved by Resolver.resolve: keys such as title and text come back
@@ -35,7 +35,7 @@ _PLAIN_TAGS: dict[str, str] = {}
 _PLAIN_TAGS_MAX = 4096
 
 
-class _Composer(_Loader):
+class _Composer(Loader):
     """The C loader, with a quicker answer to the one question it asks Python for every scalar.
 
     Resolver.resolve tries the regular expressions registered for a plain scalar's first character
@@ -47,7 +47,7 @@ class _Composer(_Loader):
     # Its own copy of the safe loader's patterns, so that what _PLAIN_TAGS remembers stays true even
     # if some other code adds a resolver to the shared loader classes later on.
     yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
-        first: list(pairs) for first, pairs in _Loader.yaml_implicit_resolvers.items()
+        first: list(pairs) for first, pairs in Loader.yaml_implicit_resolvers.items()
     }
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
