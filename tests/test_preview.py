@@ -196,3 +196,40 @@ def test_casebook_watch_is_checked() -> None:
     assert BuildOptions.from_env({"CASEBOOK_WATCH": "poll"}).watch == "poll"
     with pytest.raises(OptionError, match="CASEBOOK_WATCH"):
         BuildOptions.from_env({"CASEBOOK_WATCH": "inotify"})
+
+
+def test_a_preview_that_runs_all_day_keeps_one_version_of_each_answer(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each saved version of a record is a new key for its check, its model and the related
+    lists around it; after each rebuild the server keeps only what that rebuild used, so saves
+    do not pile up in its memory."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from casebook_mkdocs.build import _PREVIEW
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(project)
+    record = project / "cases" / f"{OTHER}.yml"
+    original = record.read_text(encoding="utf-8")
+    site = tmp_path / "site"
+    sizes = []
+    for n in range(1, 5):
+        # A new title and a new date each time: the date is part of every related list's key
+        # around the case (the order of ties), so every save makes new related lists too.
+        saved = original.replace("天天敲门组”\n", f"天天敲门组”第{n}稿\n", 1).replace(
+            'updated: "2026-11-24"', f'updated: "2026-11-{24 + n}"', 1
+        )
+        assert saved.count(f"第{n}稿") == 1 and f"2026-11-{24 + n}" in saved
+        record.write_text(saved, encoding="utf-8")
+        config = load_config(str(project / "mkdocs.yml"), strict=False, site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+        assert f"第{n}稿" in (site / "cases" / OTHER / "index.html").read_text(encoding="utf-8")
+        checks = _PREVIEW.checks
+        sizes.append((len(checks.entries), len(checks.cases), len(checks.cross), len(_PREVIEW.related.entries)))
+    cases = len(list((project / "cases").glob("*.yml")))
+    assert sizes[1] == sizes[2] == sizes[3], sizes
+    assert sizes[3][1] == cases and sizes[3][3] == cases, sizes  # one model and one list per case

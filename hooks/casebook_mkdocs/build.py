@@ -312,6 +312,7 @@ class CasebookBuild:
             problems = check_site(self.book, site_dir, complete=False, written=self.written)
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
+            _PREVIEW.keep_used()  # a server that runs all day keeps one version of each answer
             log.info(
                 "casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）"
             )

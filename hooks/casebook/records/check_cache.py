@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .code_digest import PACKAGE, files_digest, library_versions, package_files
-from .keyed_files import KeyedFiles
+from .keyed_files import KeyedFiles, RecentlyUsed
 from .yamlfile import read_regular
 
 # An entry: the record's text and data (None, None when it could not be read) and its problems
@@ -130,10 +130,14 @@ class PreviewChecks:
     """What a preview server keeps between rebuilds: the answers themselves (not their bytes),
     and each file's key with the look of the file it was worked out from."""
 
-    entries: dict[bytes, Entry] = field(default_factory=dict)
-    keys: dict[Path, tuple[Any, bytes]] = field(default_factory=dict)
-    cases: dict[bytes, Any] = field(default_factory=dict)  # each clean record's model.Case, by its key
-    cross: dict[bytes, list[Any]] = field(default_factory=dict)  # Loader.check_case_kept's answers
+    entries: RecentlyUsed = field(default_factory=RecentlyUsed)  # Entry by key
+    keys: RecentlyUsed = field(default_factory=RecentlyUsed)  # (look, key) by path
+    cases: RecentlyUsed = field(default_factory=RecentlyUsed)  # each clean record's model.Case, by its key
+    cross: RecentlyUsed = field(default_factory=RecentlyUsed)  # Loader.check_case_kept's answers
+
+    def keep_used(self) -> int:
+        """After a rebuild: only what it used stays (a record's older versions, a removed file, go)."""
+        return sum(kept.keep_used() for kept in (self.entries, self.keys, self.cases, self.cross))
 
 
 def signature(path: Path) -> tuple[int, ...] | None:

@@ -87,11 +87,46 @@ def _remove_unused(folder: str, cutoff: float) -> int:
     return removed
 
 
+class RecentlyUsed(dict):  # type: ignore[type-arg]
+    """A dict that knows which keys the current rebuild used (read, asked for or written), and
+    drops the others when told the rebuild is done. A preview server keeps its answers by key
+    for as long as it runs: each saved version of a record is a new key, and without this every
+    version's check, model, fields and related lists would stay in memory until it stopped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: set[object] = set()
+
+    def __getitem__(self, key: object) -> object:
+        self.used.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: object, default: object = None) -> object:
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.used.add(key)
+        return super().__contains__(key)
+
+    def __setitem__(self, key: object, value: object) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+    def keep_used(self) -> int:
+        """Forget what this rebuild did not use; how many entries went."""
+        unused = [k for k in self if k not in self.used]  # iteration marks nothing
+        for key in unused:
+            super().__delitem__(key)
+        self.used = set()
+        return len(unused)
+
+
 class MemoryEntries:
     """The same interface in memory: what a preview server keeps between rebuilds."""
 
     def __init__(self) -> None:
-        self.entries: dict[bytes, bytes] = {}
+        self.entries: RecentlyUsed = RecentlyUsed()
 
     def read(self, key: bytes) -> bytes | None:
         return self.entries.get(key)

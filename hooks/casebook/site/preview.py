@@ -47,6 +47,14 @@ class PreviewMemory:
         self._written[key] = digest
         return True
 
+    def keep_used(self) -> int:
+        """After a rebuild that succeeded: the checks and related lists it did not use (an edited
+        record's older versions, the lists their keys named) go. Every rebuild asks for every
+        current one, so what goes is only what no page can ask for again; a field's conversion
+        is kept (a page left unrendered does not ask for its fields, and they grow by one text
+        a save). Returns how many entries went."""
+        return self.checks.keep_used() + self.related.entries.keep_used()
+
     def forget(self, site_dir: str) -> None:
         """After a failed build nothing written can be trusted."""
         for key in [k for k in self._written if k[0] == site_dir]:
