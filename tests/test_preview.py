@@ -233,3 +233,64 @@ def test_a_preview_that_runs_all_day_keeps_one_version_of_each_answer(
     cases = len(list((project / "cases").glob("*.yml")))
     assert sizes[1] == sizes[2] == sizes[3], sizes
     assert sizes[3][1] == cases and sizes[3][3] == cases, sizes  # one model and one list per case
+
+
+def test_an_error_in_data_leaves_the_last_site_served_with_the_errors_on_every_page(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs' server holds every request until a build succeeds: a half-edited file of data/
+    must not leave the browser waiting without a word. The last casebook that built is served,
+    every page saying which file is wrong, where, and what to do; fixing it takes the notice away
+    from every page, those the preview would otherwise leave unwritten included."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(project)
+    site = tmp_path / "site"
+    themes = project / "data" / "themes.yml"
+    good = themes.read_text(encoding="utf-8")
+
+    def rebuild() -> None:
+        config = load_config(str(project / "mkdocs.yml"), strict=False, site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+
+    pages = [site / "index.html", site / "cases" / OTHER / "index.html", site / "framework" / "index.html"]
+    rebuild()
+    assert all("cb-preview-stale" not in p.read_text(encoding="utf-8") for p in pages)
+    themes.write_text(good.replace("themes:", "themes::", 1), encoding="utf-8")
+    rebuild()  # succeeds: the last casebook, with the notice
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'class="cb-preview-stale" role="status"' in html, page
+        assert "data/themes.yml:1:1" in html and "有 " in html and "改正并保存后" in html, page
+    assert "青山区青和居" in pages[1].read_text(encoding="utf-8")  # the case itself still shown
+    themes.write_text(good, encoding="utf-8")
+    rebuild()
+    for page in [*pages, *(site / "cases").glob("*/index.html")]:
+        assert "cb-preview-stale" not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_preview_whose_first_build_meets_an_error_in_data_still_says_so(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No casebook was built yet: nothing to serve, and the error names the file."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    import casebook_mkdocs.build as adapter
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(adapter._PREVIEW, "last_book", None)
+    themes = project / "data" / "themes.yml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("themes:", "themes::", 1), encoding="utf-8")
+    config = load_config(str(project / "mkdocs.yml"), strict=False, site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    with pytest.raises(Abort):
+        build(config, dirty=True)
+    assert "data/themes.yml:1:1" in caplog.text

@@ -27,7 +27,7 @@ from casebook.site import handouts, urls
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
 from casebook.site.pages import OPEN_DATA, SitePages, case_cards, files, open_data_files, photos, qr_codes
-from casebook.site.preview import PreviewMemory, error_pages
+from casebook.site.preview import PreviewMemory, error_pages, stale_notice
 from casebook.site.publish import check_site
 from casebook.site.qr import QrBatch
 from casebook.site.search import IndexRun, SearchIndexError, search_entry
@@ -88,11 +88,23 @@ class CasebookBuild:
             for d in result.diagnostics:
                 if d.severity == "warning":
                     log.warning(d.text())
-        if (not result.ok and not self.options.preview) or result.casebook is None:
+        loaded = result.casebook
+        # The errors of data/ a preview shows on every page, over the last casebook it built.
+        self.stale: list[Diagnostic] = []
+        if loaded is None and self.options.preview and _PREVIEW.last_book is not None:
+            # A file of data/ (places, policies, sources …) being edited has errors: nothing can
+            # be built from it, and MkDocs' server would hold every request until a build
+            # succeeds, the browser waiting without a word. The last casebook that built is
+            # served again instead, every page saying what is wrong and where.
+            loaded, self.broken = _PREVIEW.last_book, {}
+            self.stale = [d.shown() for d in result.diagnostics if d.severity == "error"]
+        if (not result.ok and not self.options.preview) or loaded is None:
             # MkDocs' logger hides a message it has printed before: a preview that fails twice
             # must still say why, so the reason travels in the error itself.
             raise PluginError("案例记录有错误，站点未生成：\n" + format_text(result.diagnostics))
-        book: Casebook = result.casebook
+        if self.options.preview and (self.stale or _PREVIEW.stale_shown):
+            _PREVIEW.forget(config.site_dir)  # every page written again: with the notice, or without it
+        book: Casebook = loaded
         problems = self.options.problems(self.project.schema_dir)
         if problems:
             raise PluginError("部署设置有错误：\n" + "\n".join(problems))
@@ -159,6 +171,7 @@ class CasebookBuild:
         self.site = SitePages(
             self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page, related_memo=related
         )
+        self.notice = stale_notice(self.site, self.stale) if self.stale else None
         if self.preview:
             # Hand-written pages may hold generated blocks: always rewrite them (there are few).
             for file in files_.documentation_pages():
@@ -294,7 +307,8 @@ class CasebookBuild:
             page.content = None  # written out: thousands of pages need not stay in memory
         if self.variant is None:
             # A preview: the page says so, and the scripts hide what a preview does not build.
-            return output.replace("<html ", "<html data-cb-preview ", 1)
+            output = output.replace("<html ", "<html data-cb-preview ", 1)
+            return output if self.notice is None else _after_body_tag(output, self.notice)
         dest = page.file.dest_uri
         if not isinstance(page, CorePage):
             simplified, _traditional = self.variant.page(output, dest)
@@ -313,6 +327,9 @@ class CasebookBuild:
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
             _PREVIEW.keep_used()  # a server that runs all day keeps one version of each answer
+            _PREVIEW.stale_shown = bool(self.stale)
+            if not self.stale:
+                _PREVIEW.last_book = self.book
             log.info(
                 "casebook: 预览模式：只有简体页面，没有搜索索引、开放数据和 Word、幻灯片文件（完整站点用 make build）"
             )
@@ -413,6 +430,12 @@ def _report(diagnostics: list[Diagnostic]) -> None:
     _preview_log.warning(
         "casebook 预览：记录有问题（有错误的案例暂不显示，其网址显示错误列表）：\n%s", format_text(diagnostics)
     )
+
+
+def _after_body_tag(html: str, notice: str) -> str:
+    start = html.find("<body")
+    end = html.find(">", start) + 1 if start >= 0 else 0
+    return html[:end] + notice + html[end:]
 
 
 def page_content(html: str) -> Markup:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import Casebook
 from ..records.check_cache import PreviewChecks
 from ..records.diagnostics import Diagnostic
 from ..records.keyed_files import MemoryEntries
@@ -31,6 +32,8 @@ class PreviewMemory:
     checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
     related: MemoryEntries = field(default_factory=MemoryEntries)  # computed related lists, by their key
     qr_checked: set[Path] = field(default_factory=set)  # QR codes found trusted or drawn (qr.QrBatch)
+    last_book: Casebook | None = None  # the last casebook a rebuild built without errors in data/
+    stale_shown: bool = False  # the pages written last carry the notice of errors in data/
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:
@@ -73,3 +76,10 @@ def error_pages(site: SitePages, broken: Mapping[str, list[Diagnostic]]) -> list
             site.page(urls.case(stem), "preview_errors.html", f"{stem}：记录有错误", file=file, diagnostics=shown)
         )
     return out
+
+
+def stale_notice(site: SitePages, diagnostics: list[Diagnostic]) -> str:
+    """The notice every page of a preview carries while a file of data/ has errors: which, where,
+    and that the pages are those of the last version that had none."""
+    files = list(dict.fromkeys(d.file for d in diagnostics))
+    return site.templates.render("preview_stale.html", files=files, diagnostics=diagnostics)
