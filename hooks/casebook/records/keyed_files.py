@@ -91,7 +91,7 @@ class RecentlyUsed(dict):  # type: ignore[type-arg]
     """A dict that knows which keys the current rebuild used (read, asked for or written), and
     drops the others when told the rebuild is done. A preview server keeps its answers by key
     for as long as it runs: each saved version of a record is a new key, and without this every
-    version's check, model, fields and related lists would stay in memory until it stopped."""
+    version's check, model and related lists would stay in memory until it stopped."""
 
     def __init__(self) -> None:
         super().__init__()
