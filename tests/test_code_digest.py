@@ -33,12 +33,11 @@ def test_the_digest_follows_every_name_every_byte_and_every_version(tmp_path: Pa
     assert base not in changes and len(set(changes)) == len(changes)
 
 
-def test_the_core_files_are_found_and_bytecode_is_not() -> None:
-    found = package_files(".py", ".html", ".j2")
-    names = {p.relative_to(PACKAGE).as_posix() for p in found}
-    assert "records/code_digest.py" in names
-    assert any(n.endswith(".html") for n in names) and any(n.endswith(".j2") for n in names)
-    assert not any("__pycache__" in n for n in names)
+def test_the_core_files_of_each_kind_asked_for_are_found() -> None:
+    names = {p.relative_to(PACKAGE).as_posix() for p in package_files(".py", ".html", ".j2")}
+    assert "records/code_digest.py" in names and "site/templates/case.html" in names
+    assert "site/templates/handouts/word/document.xml.j2" in names
+    assert "site/templates/case.html" not in {p.relative_to(PACKAGE).as_posix() for p in package_files(".py")}
 
 
 def test_a_library_that_is_not_installed_is_named_without_a_version() -> None:
