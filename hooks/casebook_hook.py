@@ -13,4 +13,5 @@ from casebook_mkdocs.events import (  # noqa: F401 -- MkDocs looks these names u
     on_post_build,
     on_post_page,
     on_serve,
+    on_startup,
 )

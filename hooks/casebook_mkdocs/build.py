@@ -144,7 +144,8 @@ class CasebookBuild:
         sizes = photos(self.book, self.project.cases_dir, user_cache_dir() / PHOTO_CACHE)
         # Compiled templates are code: kept in the user's cache, never in the repository's
         # .cache, where a pull request could commit a compiled template that runs anything.
-        templates = Templates(_PREVIEW.fields if self.preview else None, user_cache_dir() / "jinja" / "core")
+        jinja_cache = user_cache_dir() / "jinja" / "core"
+        templates = _PREVIEW.kept_templates(jinja_cache) if self.preview else Templates(None, jinja_cache)
         # The open data first (it depends on the records alone), while the second process
         # draws the QR codes; then the Word and slide files, which embed those codes, before
         # the pages, which name the files' sizes. A preview leaves out both: seconds per save
@@ -169,7 +170,13 @@ class CasebookBuild:
             )
         related = _PREVIEW.related if self.preview else KeyedFiles(user_cache_dir() / "related")
         self.site = SitePages(
-            self.book, templates, sizes, PageCache(user_cache_dir() / "pages"), made.by_page, related_memo=related
+            self.book,
+            templates,
+            sizes,
+            PageCache(user_cache_dir() / "pages"),
+            made.by_page,
+            related_memo=related,
+            previous_keys=_PREVIEW.keys if self.preview else None,
         )
         self.notice = stale_notice(self.site, self.stale) if self.stale else None
         if self.preview:
@@ -181,9 +188,10 @@ class CasebookBuild:
             pages += error_pages(self.site, self.broken)
 
         def unchanged(path: str, key: bytes) -> bool:
-            # A preview writes again only what changed by its key, or is gone from its folder.
-            return not _PREVIEW.changed_key(config.site_dir, path, key) and os.path.isfile(
-                os.path.join(config.site_dir, path)
+            # A preview writes again only what changed by its key, or is gone from its folder
+            # (looked for only when MkDocs may have emptied it: 15,000 stat() a save at 5,000).
+            return not _PREVIEW.changed_key(config.site_dir, path, key) and (
+                _PREVIEW.folder_kept or os.path.isfile(os.path.join(config.site_dir, path))
             )
 
         for page in pages:
@@ -327,6 +335,8 @@ class CasebookBuild:
             if problems:
                 raise PluginError("站点不完整：\n" + "\n".join(problems))
             _PREVIEW.keep_used()  # a server that runs all day keeps one version of each answer
+            assert self.site is not None
+            _PREVIEW.keys = self.site.key_state()  # the next save works out only the keys it can change
             _PREVIEW.stale_shown = bool(self.stale)
             if not self.stale:
                 _PREVIEW.last_book = self.book
@@ -391,6 +401,12 @@ if not _preview_log.handlers:
     _handler.setFormatter(logging.Formatter("%(message)s"))
     _preview_log.addHandler(_handler)
     _preview_log.setLevel(logging.INFO)
+
+
+def startup(command: str, dirty: bool) -> None:
+    """Once, before `mkdocs serve` or `build` reads anything: whether every rebuild of this
+    process writes into a folder MkDocs leaves as it was (serve --dirty)."""
+    _PREVIEW.folder_kept = command == "serve" and dirty
 
 
 def watch_saves(server: object, config: MkDocsConfig) -> None:

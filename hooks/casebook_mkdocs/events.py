@@ -7,13 +7,17 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .build import CasebookBuild, page_content, watch_saves
+from .build import CasebookBuild, page_content, startup, watch_saves
 
 _build: list[CasebookBuild] = []  # the build in progress (MkDocs' hooks are plain functions)
 
 
 def _current() -> CasebookBuild:
     return _build[-1]
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    startup(command, dirty)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

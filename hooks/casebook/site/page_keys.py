@@ -69,6 +69,18 @@ class PageKeys:
             for item in c.items:
                 self._collections.setdefault(item.case, []).append((c.id, c.title))
 
+    def context(self, *more: Any) -> bytes:
+        """Everything a case key reads besides the case's own record, photos and related cases
+        (the base, every table of reference data, the collections), and `more`."""
+        book = self.book
+        return fingerprint(
+            self.base, book.policies, book.themes, book.places.by_id, book.sources, self._collections, more
+        )
+
+    def photo_digests(self) -> dict[str, bytes]:
+        """Each case's photos' sizes as one digest, for the cases that have photos."""
+        return {cid: fingerprint(sizes) for cid, sizes in self._photos.items()}
+
     def case(self, case: Case) -> bytes:
         book = self.book
         h = hashlib.blake2b(self.base, digest_size=20)

@@ -11,6 +11,7 @@ import marshal
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from .codebook import csv_columns_doc, json_keys
 from .export_schema import export_schema_json
 from .exports import EXPORT_SCHEMA, atom_feed, cases_csv, cases_json
 from .handouts import Download
+from .key_reuse import KeyEntry, KeyState, entry, reusable
 from .page import RenderedPage, toc_from_html
 from .page_keys import PageCache, PageKeys, code_fingerprint, fingerprint
 from .related import Memo
@@ -54,6 +56,11 @@ class GeneratedFile:
     content: str | bytes | Path  # a Path: a file already made (a cached download), copied as it is
 
 
+def _offered(downloads: Sequence[Download]) -> list[tuple[str, str, str, int]]:
+    """What a page shows of the Word and slide files it offers (their sizes too): part of its key."""
+    return [(d.path, d.label, d.format, d.size) for d in downloads]
+
+
 def photos(book: Casebook, cases_dir: Path, cache: Path | None = None) -> dict[str, list[Rendition]]:
     """Every photo a record names, in its web sizes (validation has already vouched for each file)."""
     out: dict[str, list[Rendition]] = {}
@@ -75,6 +82,7 @@ class SitePages:
         cache: PageCache | None = None,
         downloads: Mapping[str, list[Download]] | None = None,
         related_memo: Memo | None = None,
+        previous_keys: KeyState | None = None,
     ):
         self.book = book
         self.templates = templates or Templates()
@@ -86,6 +94,11 @@ class SitePages:
         self.keys = PageKeys(book, self.photos) if cache is not None else None
         self._case_keys: dict[str, bytes] = {}  # the page and the card of a case ask for it
         self._record_keys: dict[str, bytes] = {}
+        self._shows: dict[str, tuple[str, ...]] = {}  # the ids each worked-out related list shows
+        # A preview's keys of the last rebuild (key_reuse): those that still hold are taken as
+        # they are, without working out the case's related list.
+        self._previous_keys = previous_keys
+        self._reused: dict[str, KeyEntry] | None = None
 
     def render(
         self,
@@ -134,8 +147,14 @@ class SitePages:
             return None
         key = self._case_keys.get(case.id)
         if key is None:
-            related = [(r.case.id, r.case.title, r.reasons) for r in self.view.related(case)]
-            offered = [(d.path, d.label, d.format, d.size) for d in self.downloads.get(urls.case(case.id), ())]
+            kept = self._reusable().get(case.id)
+            if kept is not None:
+                key = self._case_keys[case.id] = kept.case_key
+                return key
+            shown = self.view.related(case)
+            self._shows[case.id] = tuple(r.case.id for r in shown)
+            related = [(r.case.id, r.case.title, r.reasons) for r in shown]
+            offered = _offered(self.downloads.get(urls.case(case.id), ()))
             key = self._case_keys[case.id] = fingerprint(self.record_key(case), related, offered)
         return key
 
@@ -146,8 +165,55 @@ class SitePages:
             return None
         key = self._record_keys.get(case.id)
         if key is None:
-            key = self._record_keys[case.id] = self.keys.case(case)
+            kept = self._reusable().get(case.id)
+            key = self._record_keys[case.id] = kept.record_key if kept is not None else self.keys.case(case)
         return key
+
+    @cached_property
+    def _context(self) -> bytes:
+        """What every case key shares (key_reuse): with it unchanged, keys can be carried over."""
+        assert self.keys is not None
+        offered = [(path, _offered(found)) for path, found in sorted(self.downloads.items())]
+        return self.keys.context(self.view.related_cases.limit, offered)
+
+    @cached_property
+    def _photo_digests(self) -> dict[str, bytes]:
+        assert self.keys is not None
+        return self.keys.photo_digests()
+
+    def _reusable(self) -> dict[str, KeyEntry]:
+        if self._reused is None:
+            previous, self._previous_keys = self._previous_keys, None  # what it holds goes to _reused
+            self._reused = (
+                {}
+                if previous is None or self.keys is None
+                else reusable(previous, self._context, self.book, self.view.related_cases, self._photo_digests)
+            )
+        return self._reused
+
+    @property
+    def keys_carried(self) -> int:
+        """How many case keys were carried over from the last rebuild (key_reuse), not worked out."""
+        return len(self._reusable())
+
+    def key_state(self) -> KeyState | None:
+        """Every case's keys, for the next rebuild of a preview (key_reuse); None without page keys."""
+        if self.keys is None:
+            return None
+        reused = self._reusable()
+        photos = self._photo_digests
+        related = self.view.related_cases
+        cases: dict[str, KeyEntry] = {}
+        for case in self.book.cases.values():
+            kept = reused.get(case.id)
+            if kept is None:
+                case_key = self.case_key(case)
+                record_key = self.record_key(case)
+                assert case_key is not None and record_key is not None
+                kept = entry(case, self.book, related, photos, self._shows[case.id], record_key, case_key)
+            if kept is not None:
+                cases[case.id] = kept
+        return KeyState(self._context, cases)
 
     def listing_key(self, cases: Sequence[Case], *parts: Any) -> bytes | None:
         """The key of a page or file that shows these cases as cards, and `parts` (its number, the

@@ -22,19 +22,34 @@ from ..records.diagnostics import Diagnostic
 from ..records.keyed_files import MemoryEntries
 from ..records.loader import SLUG
 from . import urls
+from .key_reuse import KeyState
 from .markdown_fields import MarkdownFields
 from .pages import GeneratedPage, SitePages
+from .templates import Templates
 
 
 @dataclass
 class PreviewMemory:
-    fields: MarkdownFields = field(default_factory=lambda: MarkdownFields(remember=True))
+    templates: Templates | None = None  # see kept_templates
     checks: PreviewChecks = field(default_factory=PreviewChecks)  # each record's own check, by its key
     related: MemoryEntries = field(default_factory=MemoryEntries)  # computed related lists, by their key
     qr_checked: set[Path] = field(default_factory=set)  # QR codes found trusted or drawn (qr.QrBatch)
+    keys: KeyState | None = None  # every case's page keys at the last rebuild that succeeded (key_reuse)
     last_book: Casebook | None = None  # the last casebook a rebuild built without errors in data/
     stale_shown: bool = False  # the pages written last carry the notice of errors in data/
+    # `mkdocs serve --dirty`: MkDocs never empties the folder it serves from (a temporary folder
+    # of its own), so what was written there is still there. Without --dirty it empties the
+    # folder before each rebuild, and each page written before must be looked for.
+    folder_kept: bool = False
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
+
+    def kept_templates(self, cache_dir: Path | None) -> Templates:
+        """One template environment for the life of the server, made at the first build: loading
+        the templates into a new one was a tenth of a save's rebuild at 5,000 cases. It compiles
+        again a template whose file changed, and remembers converted Markdown fields."""
+        if self.templates is None:
+            self.templates = Templates(MarkdownFields(remember=True), cache_dir, auto_reload=True)
+        return self.templates
 
     def changed(self, site_dir: str, page: str, html: str) -> bool:
         """Whether the page differs from the last time it was written to this site folder; it is

@@ -96,8 +96,27 @@ class RelatedCases:
         self._groups: dict[tuple[str, str], bytes] = {}
         self._base = b""
         self._masks: dict[tuple[str, str], int] = {}
+        self._list_keys: dict[str, bytes] = {}
 
     # -- what a list is computed from ----------------------------------------------------------
+
+    def signature(self, case_id: str) -> bytes:
+        """All any list reads of a case: a list changes only if a signature of one of its groups'
+        members, or of its curated links, does (key_reuse carries keys over on this)."""
+        return self._signature(case_id)
+
+    def groups(self, case: Case) -> tuple[tuple[str, str], ...]:
+        """The groups whose members are the case's candidates, and whose lists may show it."""
+        return tuple(k for k in dict.fromkeys(self._keys(case)) if k[0] in FINDS)
+
+    def members(self, group: tuple[str, str]) -> list[str]:
+        return self._index.get(group, [])
+
+    def still_used(self, key: bytes) -> None:
+        """A list a preview carries over unread (key_reuse) is still in use: a memo that keeps
+        only what a rebuild used (keyed_files.RecentlyUsed) keeps it."""
+        if self.memo is not None:
+            self.memo.read(key)
 
     def _signature(self, case_id: str) -> bytes:
         """All a list reads of a case: its keys (scores, reasons, the bonus), dates and id (the order)."""
@@ -120,6 +139,10 @@ class RelatedCases:
         return digest
 
     def key(self, case: Case) -> bytes:
+        """The digest of all a case's list is computed from (asked for twice by a preview)."""
+        known = self._list_keys.get(case.id)
+        if known is not None:
+            return known
         if not self._base:
             book = self.book
             self._base = fingerprint(
@@ -127,12 +150,12 @@ class RelatedCases:
             )
         h = hashlib.blake2b(self._base, digest_size=20)
         h.update(self._signature(case.id))
-        for key in dict.fromkeys(self._keys(case)):
-            if key[0] in FINDS:
-                h.update(self._group(key))
+        for key in self.groups(case):
+            h.update(self._group(key))
         for oid in self._curated.get(case.id, ()):
             h.update(b"curated" + self._signature(oid))
-        return h.digest()
+        digest = self._list_keys[case.id] = h.digest()
+        return digest
 
     def _keys(self, case: Case) -> tuple[tuple[str, str], ...]:
         """What `case` can share with another; kept, as every list reads them for each of its cases."""

@@ -20,7 +20,11 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 class Templates:
-    def __init__(self, fields: MarkdownFields | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, fields: MarkdownFields | None = None, cache_dir: Path | None = None, *, auto_reload: bool = False
+    ) -> None:
+        """`auto_reload`: for an environment kept across rebuilds (a preview server's), which
+        then compiles again a template whose file changed."""
         self.fields = fields or MarkdownFields()
         self.env = Environment(
             # Compiling the templates is a tenth of a small build; Jinja checks each cached
@@ -29,7 +33,7 @@ class Templates:
             loader=FileSystemLoader(TEMPLATE_DIR),
             autoescape=True,
             undefined=StrictUndefined,  # a misspelt name is an error, not an empty string
-            auto_reload=False,  # templates do not change during a build: no stat() per page
+            auto_reload=auto_reload,  # off in a build: templates do not change during one, no stat() per page
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=["jinja2.ext.do"],

@@ -155,12 +155,12 @@ class View:
         return out
 
     @cached_property
-    def _related(self) -> RelatedCases:
+    def related_cases(self) -> RelatedCases:
         return RelatedCases(self.book, memo=self.related_memo)
 
     def related(self, case: Case) -> list[Related]:
         """The case page's 相关案例: curated first, then computed, each with its reason."""
-        return self._related.of(case)
+        return self.related_cases.of(case)
 
     def citation(self, ref: SourceRef) -> str:
         return source_citation(self.book.sources[ref.ref], ref)
