@@ -54,7 +54,7 @@ def test_a_build_prunes_what_no_build_used_and_keeps_what_it_used(tmp_path: Path
     _age(stale.path(b"\xffno build uses this"))
     second = mkdocs_build(project, tmp_path / "site", HOME=str(home))
     assert second.code == 0, second.text
-    assert "个案例页面取自缓存" in second.text  # the aged entries were used, not made again
+    assert "个生成的页面取自缓存" in second.text  # the aged entries were used, not made again
     assert "Word 与幻灯片文件 0 个新生成" in second.text
     assert not stale.path(b"\xffno build uses this").exists()
     used = [p for p in entries if p.exists()]

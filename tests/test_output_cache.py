@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from bench.generate import dump, generate
 
+from casebook.records.loader import Project, load
+from casebook.site.page_keys import PageCache
+from casebook.site.pages import SitePages
 from tests.conftest import copy_project, mkdocs_build
 
 
@@ -49,10 +52,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_warm_build_is_the_cold_build_byte_for_byte(project: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     cold = _build(project, tmp_path / "cold", home)
-    assert "个案例页面取自缓存" not in cold
+    assert "个生成的页面取自缓存" not in cold
     warm = _build(project, tmp_path / "warm", home)
-    cases = len(list((project / "cases").glob("*.yml")))
-    assert re.search(rf"{cases} 个案例页面取自缓存", warm), warm[-2000:]
+    # Every page with a key: the cases' and those of what they are filed under (themes …).
+    book = load(Project(project)).casebook
+    assert book is not None
+    keyed = [page.path for page in SitePages(book, cache=PageCache(None)).all() if page.key is not None]
+    assert len(keyed) > len(book.cases) and any(path.startswith("themes/") for path in keyed)
+    assert re.search(rf"\b{len(keyed)} 个生成的页面取自缓存", warm), warm[-2000:]
     assert "Word 与幻灯片文件 0 个新生成" in warm, warm[-2000:]
     assert "0 个取自缓存）" in cold and "（1 个分片，1 个取自缓存）" in warm, warm[-2000:]
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
@@ -73,7 +80,7 @@ def test_after_an_edit_the_warm_build_is_what_a_cold_build_of_the_edit_makes(pro
     )
     warm = _build(edited, tmp_path / "warm", home)
     _build(edited, tmp_path / "cold", tmp_path / "fresh-home")
-    assert "个案例页面取自缓存" in warm  # most pages did not change
+    assert "个生成的页面取自缓存" in warm  # most pages did not change
     assert "（1 个分片，0 个取自缓存）" in warm  # its one shard holds the edited pages: indexed again
     assert _differences(tmp_path / "cold", tmp_path / "warm") == []
 

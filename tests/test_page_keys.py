@@ -18,7 +18,8 @@ from casebook.site.pages import SitePages
 from casebook.site.related import RelatedCases
 from casebook.site.templates import Templates
 
-Pages = dict[str, tuple[bytes, str]]  # case page path -> (key, HTML)
+Pages = dict[str, tuple[bytes, str]]  # keyed page's path -> (key, HTML)
+CASE_PAGE = re.compile(r"cases/(?!page/)[^/]+/")
 
 
 def _pages(project: Path) -> Pages:
@@ -64,8 +65,13 @@ def _stale(before: Pages, after: Pages) -> list[str]:
     return [p for p in before if p in after and before[p][0] == after[p][0] and before[p][1] != after[p][1]]
 
 
-def _rekeyed(before: Pages, after: Pages) -> set[str]:
+def _rekeyed_any(before: Pages, after: Pages) -> set[str]:
     return {p for p in before if p in after and before[p][0] != after[p][0]}
+
+
+def _rekeyed(before: Pages, after: Pages) -> set[str]:
+    """The case pages whose key changed."""
+    return {p for p in _rekeyed_any(before, after) if CASE_PAGE.fullmatch(p)}
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -218,10 +224,39 @@ def test_browse_pages_and_card_files_change_key_with_what_they_show(
     change(tmp_path / "changed")
     after = _listings(tmp_path / "changed")
     assert not _stale(before, after)
-    rekeyed = _rekeyed(before, after)
+    rekeyed = _rekeyed_any(before, after)
     assert rekeyed, "a change that no listing shows was tried"
     # A record key holds the titles of the cases a record names as related (its page shows
     # them): the listing that holds a case naming the retitled one is made again too.
     namers = {p for p in before if any(target.id in c.related and c.title in before[p][1] for c in book.cases.values())}
     if edit == "retitle":  # only the page and the card file that hold the case
         assert rekeyed == {p for p in before if target.title in before[p][1]} | namers, rekeyed
+
+
+def test_an_edited_record_renders_again_the_pages_of_what_it_is_filed_under(
+    base: Path, before: Pages, tmp_path: Path
+) -> None:
+    """A page about a part of the framework, a policy, a district, a theme or a collection shows
+    the cases under it: it is rendered again when one of them changes, and only then."""
+    from casebook.site import urls
+
+    edited = "dongting-wuhan-weilinli"  # in a collection too
+
+    def retitle(project: Path) -> None:
+        f = project / "cases" / f"{edited}.yml"
+        f.write_text(re.sub(r"(?m)^title: ", "title: 修订：", f.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+    after = _changed(base, tmp_path, retitle)
+    assert not _stale(before, after)
+    book = load(Project(base)).casebook
+    assert book is not None
+    case = book.cases[edited]
+    holding = [urls.pillar(p) for p in case.pillars]
+    holding += [urls.policy(p) for p in book.policies_of(case)]
+    holding += [urls.place(case.place.district)]
+    holding += [urls.theme(t) for t in case.themes]
+    for c in book.collections.values():
+        if any(item.case == edited for item in c.items):
+            holding += [urls.collection(c.id), urls.collection_print(c.id)]
+    assert any(p.startswith("collections/") for p in holding)
+    assert _rekeyed_any(before, after) - _rekeyed(before, after) == set(holding)

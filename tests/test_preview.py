@@ -319,3 +319,41 @@ def test_the_preview_keeps_one_template_environment_and_sees_an_edited_template(
     later = page.stat().st_mtime_ns + 2_000_000_000  # a save seconds later, whatever the clock's grain
     os.utime(page, ns=(later, later))
     assert "已经搬到新网址" in memory.kept_templates(tmp_path / "jinja").render("redirect.html", **context)
+
+
+def test_a_preview_copies_the_qr_code_of_a_new_case_and_keeps_the_others(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview looks up only the QR codes whose address is new to their file; a new case's
+    code must still be there, drawn for its address, and the others stay in place."""
+    import io
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from PIL import Image
+
+    from casebook.site.urls import QR_FILE
+
+    monkeypatch.setenv("CASEBOOK_PREVIEW", "1")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(project)
+    site = tmp_path / "site"
+
+    def rebuild() -> None:
+        config = load_config(str(project / "mkdocs.yml"), strict=False, site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+
+    rebuild()
+    before = {p: p.read_bytes() for p in site.glob(f"cases/*/{QR_FILE}")}
+    assert len(before) == len(list((project / "cases").glob("*.yml")))
+    new = "qinghe-ju-tiantian-qiaomen-xubian"
+    text = (project / "cases" / f"{OTHER}.yml").read_text(encoding="utf-8")
+    (project / "cases" / f"{new}.yml").write_text(text.replace(f"id: {OTHER}", f"id: {new}", 1), encoding="utf-8")
+    rebuild()
+    code = site / "cases" / new / QR_FILE
+    assert code.is_file()
+    with Image.open(io.BytesIO(code.read_bytes())) as im:
+        assert im.format == "PNG"
+    assert code.read_bytes() != before[site / "cases" / OTHER / QR_FILE]  # its own address
+    assert {p: p.read_bytes() for p in before} == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -22,7 +21,7 @@ from casebook.options import BuildOptions, OptionError
 from casebook.records.check_cache import CheckCache, user_cache_dir
 from casebook.records.diagnostics import Diagnostic, format_text
 from casebook.records.keyed_files import UNUSED_DAYS, KeyedFiles, prune
-from casebook.records.loader import Project, load
+from casebook.records.loader import Project, freeze_kept, load
 from casebook.site import handouts, urls
 from casebook.site.exports import ExportError
 from casebook.site.page_keys import PageCache, code_fingerprint
@@ -118,12 +117,21 @@ class CasebookBuild:
         if not config.site_url:
             config.site_url = book.site.url
         # The QR codes are known now: a second process draws them while pages are listed and rendered.
+        # A preview copies only the codes whose address is new to their file: the others are in
+        # its folder already, and are not even looked up in the cache (5,000 a save).
+        self.qr_files = [
+            (path, url) for path, url in qr_codes(book) if not (self.preview and self.unchanged(path, url.encode()))
+        ]
         self.qr: QrBatch | None = QrBatch(
-            [url for _, url in qr_codes(book)],
+            [url for _, url in self.qr_files],
             self.project.root / ".cache" / "qr",
             checked=_PREVIEW.qr_checked if self.options.preview else None,
         )
-        self.qr.start()
+        try:
+            self.qr.start()
+        except BaseException:
+            _PREVIEW.forget(config.site_dir)  # no build object yet whose close() would
+            raise
         self.search: IndexRun | None = None
         self.variant: TraditionalVariant | None = None
         self.site: SitePages | None = None
@@ -135,6 +143,15 @@ class CasebookBuild:
     @property
     def preview(self) -> bool:
         return self.options.preview
+
+    def unchanged(self, path: str, key: bytes) -> bool:
+        """A preview writes again only what changed by its key, or is gone from its folder
+        (looked for only when MkDocs may have emptied it: 15,000 stat() a save at 5,000). Asking
+        counts as writing it: a build that fails forgets everything (close)."""
+        site_dir = self.config.site_dir
+        return not _PREVIEW.changed_key(site_dir, path, key) and (
+            _PREVIEW.folder_kept or os.path.isfile(os.path.join(site_dir, path))
+        )
 
     def files(self, files_: Files) -> Files:
         config = self.config
@@ -187,13 +204,7 @@ class CasebookBuild:
         if self.preview:
             pages += error_pages(self.site, self.broken)
 
-        def unchanged(path: str, key: bytes) -> bool:
-            # A preview writes again only what changed by its key, or is gone from its folder
-            # (looked for only when MkDocs may have emptied it: 15,000 stat() a save at 5,000).
-            return not _PREVIEW.changed_key(config.site_dir, path, key) and (
-                _PREVIEW.folder_kept or os.path.isfile(os.path.join(config.site_dir, path))
-            )
-
+        unchanged = self.unchanged
         for page in pages:
             # Known unchanged by what it is made from, and still in the preview's folder (a
             # serve without --dirty empties it): not rendered, nor even handed to MkDocs (a case
@@ -230,10 +241,7 @@ class CasebookBuild:
             else:
                 _add(files_, File.generated(config, item.path, content=item.content))
         assert self.qr is not None
-        for path, url in qr_codes(self.book):
-            # A code is its URL's: a preview copies it only when the URL is new to the path.
-            if self.preview and unchanged(path, url.encode()):
-                continue
+        for path, url in self.qr_files:
             _add(files_, LinkedFile.generated(config, path, abs_src_path=str(self.qr.path(url))))
         # Last: a case's card links the files above (its Word handout, its slides) that exist.
         published = {f.src_uri for f in files_}
@@ -359,7 +367,7 @@ class CasebookBuild:
             self.search.reused,
         )
         if self.outputs is not None and self.outputs.hits:
-            log.info("casebook: %d 个案例页面取自缓存（内容未变）", self.outputs.hits)
+            log.info("casebook: %d 个生成的页面取自缓存（内容未变）", self.outputs.hits)
         problems = check_site(self.book, site_dir)
         if problems:
             raise PluginError("站点不完整：\n" + "\n".join(problems))
@@ -433,10 +441,8 @@ def settle_memory() -> int:
     returned from the build, and the hook let go of its own in on_post_build). Collect that once,
     then freeze the rest: the collector never walks it again. A full collection walked all of it
     on every save, half a second at 5,000 records. Kept things replaced later are still freed by
-    their reference counts. Returns how many objects were frozen."""
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
+    their reference counts (loader.freeze_kept). Returns how many objects were frozen."""
+    return freeze_kept()
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:

@@ -940,7 +940,7 @@ def _collector_paused() -> Iterator[None]:
     Afterwards they are moved to the oldest generation, where a full collection still looks at
     them; otherwise the first young collection after load() would walk them all at once.
     freeze() then unfreeze() does that move without walking anything, but would also thaw what
-    the caller froze, so it is done only when the caller froze nothing."""
+    the caller froze (freeze_kept), so it is done only when the caller froze nothing."""
     if not gc.isenabled():
         yield
         return
@@ -948,10 +948,26 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
+        if not _FROZEN:
             gc.freeze()
             gc.unfreeze()
         gc.enable()
+
+
+_FROZEN: list[int] = []  # how many objects freeze_kept() froze, once it has
+
+
+def freeze_kept() -> int:
+    """For a process that keeps what it loaded for as long as it runs (a preview server), once
+    it has let go of the rest: collect that once, then freeze what is left, which the collector
+    then never walks again. Kept things replaced later are still freed by their reference counts.
+
+    load() must then not thaw them, and learns it here: asking the collector how many objects
+    are frozen walks all of them (20 ms a save at 5,000 records). Returns that number."""
+    gc.collect()
+    gc.freeze()
+    _FROZEN[:] = [gc.get_freeze_count()]
+    return _FROZEN[0]
 
 
 def _load(

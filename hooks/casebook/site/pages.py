@@ -223,6 +223,15 @@ class SitePages:
             return None
         return fingerprint(parts, [self.record_key(c) for c in cases])
 
+    def entity_key(self, cases: Sequence[Case], *parts: Any) -> bytes | None:
+        """The key of a page about one part of the framework, policy, place, theme or collection:
+        it shows that entity and the reference data around it (all in the context of the case
+        keys, with the code and templates), and, as cards or in full, the cases under it, whose
+        record keys hold all it shows of them (tests/test_page_keys.py)."""
+        if self.keys is None:
+            return None
+        return self.listing_key(cases, *parts, self._context)
+
     def all(self) -> list[GeneratedPage]:
         book, page = self.book, self.page
         fw = book.framework
@@ -274,11 +283,25 @@ class SitePages:
                 )
             )
         out += [
-            page(urls.pillar(p.id), "pillar.html", f"“{p.number}”：{p.title}", record="data/framework.yml", pillar=p)
+            page(
+                urls.pillar(p.id),
+                "pillar.html",
+                f"“{p.number}”：{p.title}",
+                record="data/framework.yml",
+                pillar=p,
+                key=self.entity_key(book.by_pillar.get(p.id, []), "pillar", p.id),
+            )
             for p in fw.pillars
         ]
         out += [
-            page(urls.policy(p.id), "policy.html", p.name, record="data/policies.yml", policy=p)
+            page(
+                urls.policy(p.id),
+                "policy.html",
+                p.name,
+                record="data/policies.yml",
+                policy=p,
+                key=self.entity_key(book.by_policy.get(p.id, []), "policy", p.id),
+            )
             for p in book.policies.values()
         ]
         for d in book.places.of_level("district"):
@@ -291,6 +314,7 @@ class SitePages:
                     record="data/places.yml",
                     description=f"{city.name}{d.name}的基层治理案例",
                     district=d,
+                    key=self.entity_key(book.by_place.get(d.id, []), "place", d.id),
                 )
             )
         out += [
@@ -301,11 +325,22 @@ class SitePages:
                 record="data/themes.yml",
                 description=t.description,
                 theme=t,
+                key=self.entity_key(book.by_theme.get(t.id, []), "theme", t.id),
             )
             for t in book.themes.values()
         ]
         for c in book.collections.values():
-            out.append(page(urls.collection(c.id), "collection.html", c.title, record=c.path, collection=c))
+            held = [book.cases[item.case] for item in c.items]
+            out.append(
+                page(
+                    urls.collection(c.id),
+                    "collection.html",
+                    c.title,
+                    record=c.path,
+                    collection=c,
+                    key=self.entity_key(held, "collection", c),
+                )
+            )
             out.append(
                 page(
                     urls.collection_print(c.id),
@@ -314,6 +349,7 @@ class SitePages:
                     record=c.path,
                     layout=frozenset({"wide", "print"}),
                     collection=c,
+                    key=self.entity_key(held, "collection_print", c),
                 )
             )
         for case in book.cases_by_title:
