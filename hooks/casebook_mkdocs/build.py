@@ -46,6 +46,10 @@ log = logging.getLogger("mkdocs.hooks.casebook")
 # adapter's hook anew: what must outlive one build (the fingerprints of written pages, converted
 # Markdown fields) is kept here, for the life of the process, and only in preview mode.
 _PREVIEW = PreviewMemory()
+# `mkdocs serve --dirty` never empties the folder it serves from (a temporary folder of its own),
+# so what a rebuild wrote there is still there; without --dirty MkDocs empties it before each
+# rebuild, and each page written before must be looked for. Set once, in on_startup.
+_FOLDER_KEPT = [False]
 
 
 class _PreviewLeavesOut(logging.Filter):
@@ -150,7 +154,7 @@ class CasebookBuild:
         counts as writing it: a build that fails forgets everything (close)."""
         site_dir = self.config.site_dir
         return not _PREVIEW.changed_key(site_dir, path, key) and (
-            _PREVIEW.folder_kept or os.path.isfile(os.path.join(site_dir, path))
+            _FOLDER_KEPT[0] or os.path.isfile(os.path.join(site_dir, path))
         )
 
     def files(self, files_: Files) -> Files:
@@ -414,7 +418,7 @@ if not _preview_log.handlers:
 def startup(command: str, dirty: bool) -> None:
     """Once, before `mkdocs serve` or `build` reads anything: whether every rebuild of this
     process writes into a folder MkDocs leaves as it was (serve --dirty)."""
-    _PREVIEW.folder_kept = command == "serve" and dirty
+    _FOLDER_KEPT[0] = command == "serve" and dirty
 
 
 def watch_saves(server: object, config: MkDocsConfig) -> None:

@@ -37,10 +37,6 @@ class PreviewMemory:
     keys: KeyState | None = None  # every case's page keys at the last rebuild that succeeded (key_reuse)
     last_book: Casebook | None = None  # the last casebook a rebuild built without errors in data/
     stale_shown: bool = False  # the pages written last carry the notice of errors in data/
-    # `mkdocs serve --dirty`: MkDocs never empties the folder it serves from (a temporary folder
-    # of its own), so what was written there is still there. Without --dirty it empties the
-    # folder before each rebuild, and each page written before must be looked for.
-    folder_kept: bool = False
     _written: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (site folder, page) -> digest
 
     def kept_templates(self, cache_dir: Path | None) -> Templates:
